@@ -1,0 +1,401 @@
+// Package chapter parses the Markdown chapters of the book into cells,
+// compares captured output with the golden output written in a chapter, and
+// rewrites a chapter's output blocks in place.
+//
+// It does not execute anything, so the site builder can use it without
+// linking the interpreter. The format is specified in the documentation of
+// package [github.com/concurrency101/book/runner].
+package chapter
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/text"
+)
+
+// A Chapter is one parsed Markdown file.
+type Chapter struct {
+	Path        string // file name as given, used in diagnostics
+	Source      []byte // the whole file
+	FrontMatter string // the YAML between the leading --- lines, if any
+	Cells       []*Cell
+	Expects     []*Expect
+}
+
+// A Cell is a fenced code block in Go, with its golden outputs.
+type Cell struct {
+	Name     string // unique in the chapter
+	Line     int    // line of the opening fence
+	CodeLine int    // line of the first line of code
+	Info     string // the raw info string
+	Attrs    []Attr // the attributes in the order written
+	Title    string
+	Timeout  time.Duration // 0: the runner's default
+	NoRun    bool
+	Fails    *Failure // non-nil: the cell is expected to fail this way
+	Engine   string   // "" (any) or "go"
+	Race     bool
+	Code     string
+	Program  bool // the code has a package clause
+	Outputs  []*Output
+	Block    Span // the fenced block, from the opening fence to after the closing one
+	Indent   string
+	InQuote  bool // inside a block quote: -update cannot create blocks there
+	Unnamed  bool // Name was derived from the line
+}
+
+// A Failure is the way a cell is expected to fail.
+type Failure struct {
+	Kind string // compile, panic, exit, timeout, race
+	Msg  string // if not empty, the failure message must start with it
+}
+
+func (f *Failure) String() string {
+	if f.Msg == "" {
+		return f.Kind
+	}
+	return f.Kind + ": " + f.Msg
+}
+
+// FailureKinds lists the values the fails attribute accepts.
+var FailureKinds = []string{"compile", "panic", "exit", "timeout", "race"}
+
+// An Output is a golden output block.
+type Output struct {
+	Stream    string // "stdout" or "stderr"
+	Unordered bool
+	Text      string
+	Line      int  // line of the opening fence
+	Block     Span // the whole fenced block
+	Content   Span // the bytes between the fences
+}
+
+// A Span is a byte range [Start, End) of the chapter's source.
+type Span struct{ Start, End int }
+
+// An Expect is one line of an expect block: a timing expectation.
+type Expect struct {
+	Line int
+	Text string
+}
+
+// An Error is a problem in a chapter at a line.
+type Error struct {
+	Path string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg) }
+
+// ErrorList is every problem found in a chapter.
+type ErrorList []*Error
+
+func (l ErrorList) Error() string {
+	var b strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// ReadFile reads and parses the chapter at path.
+func ReadFile(path string) (*Chapter, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, src)
+}
+
+var md = goldmark.New(goldmark.WithExtensions(extension.GFM))
+
+// Parse parses a chapter. It returns the chapter together with an ErrorList
+// when some cells are malformed; cells that parsed are kept.
+func Parse(path string, src []byte) (*Chapter, error) {
+	ch := &Chapter{Path: path, Source: src}
+	lines := newLineIndex(src)
+	var errs ErrorList
+	report := func(off int, format string, args ...any) {
+		errs = append(errs, &Error{Path: path, Line: lines.line(off), Msg: fmt.Sprintf(format, args...)})
+	}
+	if !utf8.Valid(src) {
+		off := invalidUTF8(src)
+		report(off, "invalid UTF-8 (byte 0x%02x)", src[off])
+		return ch, errs
+	}
+	body := src
+	if fm, end, ok := frontMatter(src); ok {
+		ch.FrontMatter = fm
+		// Blank the front matter out without moving anything, so offsets
+		// and line numbers stay those of the file.
+		body = bytes.Clone(src)
+		for i := 0; i < end; i++ {
+			if body[i] != '\n' {
+				body[i] = ' '
+			}
+		}
+	}
+	doc := md.Parser().Parse(text.NewReader(body))
+
+	var last *Cell // the cell an output block may attach to
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		fb, ok := n.(*ast.FencedCodeBlock)
+		if !ok {
+			if n.Type() == ast.TypeBlock && n.Kind() != ast.KindDocument && !isContainer(n) {
+				last = nil
+			}
+			return ast.WalkContinue, nil
+		}
+		blk, err := fenceOf(body, fb)
+		if err != nil {
+			report(fb.Pos(), "%v", err)
+			last = nil
+			return ast.WalkSkipChildren, nil
+		}
+		lang, rest := splitInfo(blk.info)
+		switch lang {
+		case "go":
+			c, err := newCell(blk, rest, lines)
+			if err != nil {
+				report(blk.span.Start, "%v", err)
+				last = nil
+				break
+			}
+			c.InQuote = inQuote(fb)
+			ch.Cells = append(ch.Cells, c)
+			last = c
+		case "output":
+			o, err := newOutput(blk, rest, lines)
+			switch {
+			case err != nil:
+				report(blk.span.Start, "%v", err)
+			case last == nil || fb.PreviousSibling() == nil:
+				report(blk.span.Start, "output block with no go cell before it")
+			case last.NoRun:
+				report(blk.span.Start, "output block after a norun cell")
+			default:
+				for _, prev := range last.Outputs {
+					if prev.Stream == o.Stream {
+						report(blk.span.Start, "second %s output block for cell %s", o.Stream, last.Name)
+					}
+				}
+				last.Outputs = append(last.Outputs, o)
+			}
+			// last stays: a cell may have one block per stream
+		case "expect":
+			for i, l := range blk.lines {
+				t := strings.TrimSpace(l)
+				if t == "" || strings.HasPrefix(t, "#") {
+					continue
+				}
+				ch.Expects = append(ch.Expects, &Expect{Line: blk.codeLine + i, Text: t})
+			}
+			last = nil
+		default:
+			last = nil
+		}
+		return ast.WalkSkipChildren, nil
+	})
+
+	seen := map[string]*Cell{}
+	for _, c := range ch.Cells {
+		if prev, ok := seen[c.Name]; ok {
+			errs = append(errs, &Error{Path: path, Line: c.Line, Msg: fmt.Sprintf("cell name %q already used at line %d", c.Name, prev.Line)})
+			continue
+		}
+		seen[c.Name] = c
+	}
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
+	if len(errs) > 0 {
+		return ch, errs
+	}
+	return ch, nil
+}
+
+// Cell returns the cell with the given name, or nil.
+func (ch *Chapter) Cell(name string) *Cell {
+	for _, c := range ch.Cells {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Output returns the cell's golden block for stream ("stdout" or "stderr"), or nil.
+func (c *Cell) Output(stream string) *Output {
+	for _, o := range c.Outputs {
+		if o.Stream == stream {
+			return o
+		}
+	}
+	return nil
+}
+
+// Pos returns "path:line" for the cell, as diagnostics print it.
+func (ch *Chapter) Pos(line int) string { return fmt.Sprintf("%s:%d", ch.Path, line) }
+
+func isContainer(n ast.Node) bool {
+	switch n.Kind() {
+	case ast.KindList, ast.KindListItem, ast.KindBlockquote:
+		return true
+	}
+	return false
+}
+
+func inQuote(n ast.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Kind() == ast.KindBlockquote {
+			return true
+		}
+	}
+	return false
+}
+
+func newCell(b *fence, attrs string, lines *lineIndex) (*Cell, error) {
+	c := &Cell{
+		Line:     lines.line(b.span.Start),
+		CodeLine: b.codeLine,
+		Info:     b.info,
+		Code:     strings.Join(b.lines, ""),
+		Block:    b.span,
+		Indent:   b.indent,
+	}
+	if err := c.setAttrs(attrs); err != nil {
+		return nil, err
+	}
+	if c.Name == "" {
+		c.Name = fmt.Sprintf("L%d", c.Line)
+		c.Unnamed = true
+		if c.Title != "" {
+			c.Name = strings.TrimSuffix(c.Title, ".go")
+			c.Unnamed = false
+		}
+	}
+	c.Program = hasPackageClause(c.Code)
+	return c, nil
+}
+
+func newOutput(b *fence, rest string, lines *lineIndex) (*Output, error) {
+	o := &Output{Stream: "stdout", Line: lines.line(b.span.Start), Block: b.span, Content: b.content, Text: strings.Join(b.lines, "")}
+	seen := map[string]bool{}
+	for _, w := range strings.Fields(rest) {
+		if seen[w] {
+			return nil, fmt.Errorf("output block: %q given twice", w)
+		}
+		seen[w] = true
+		switch w {
+		case "stdout", "stderr":
+			if seen["stdout"] && seen["stderr"] {
+				return nil, fmt.Errorf("output block: both stdout and stderr")
+			}
+			o.Stream = w
+		case "unordered":
+			o.Unordered = true
+		default:
+			return nil, fmt.Errorf("output block: unknown word %q (want stdout, stderr or unordered)", w)
+		}
+	}
+	return o, nil
+}
+
+// hasPackageClause reports whether the first Go token of src is "package".
+func hasPackageClause(src string) bool {
+	s := src
+	for {
+		s = strings.TrimLeft(s, " \t\r\n")
+		switch {
+		case strings.HasPrefix(s, "//"):
+			i := strings.IndexByte(s, '\n')
+			if i < 0 {
+				return false
+			}
+			s = s[i:]
+		case strings.HasPrefix(s, "/*"):
+			i := strings.Index(s, "*/")
+			if i < 0 {
+				return false
+			}
+			s = s[i+2:]
+		default:
+			return strings.HasPrefix(s, "package") && len(s) > 7 && (s[7] == ' ' || s[7] == '\t')
+		}
+	}
+}
+
+func splitInfo(info string) (lang, rest string) {
+	info = strings.TrimSpace(info)
+	i := strings.IndexAny(info, " \t")
+	if i < 0 {
+		return info, ""
+	}
+	return info[:i], strings.TrimSpace(info[i:])
+}
+
+// frontMatter recognises YAML front matter: a first line "---", and a line
+// "---" or "..." closing it. end is the offset after the closing line.
+func frontMatter(src []byte) (fm string, end int, ok bool) {
+	first, rest, found := bytes.Cut(src, []byte("\n"))
+	if !found || strings.TrimRight(string(first), " \r") != "---" {
+		return "", 0, false
+	}
+	off := len(first) + 1
+	for len(rest) > 0 {
+		line, after, _ := bytes.Cut(rest, []byte("\n"))
+		t := strings.TrimRight(string(line), " \r")
+		next := off + len(line) + 1
+		if next > len(src) {
+			next = len(src)
+		}
+		if t == "---" || t == "..." {
+			return string(src[len(first)+1 : off]), next, true
+		}
+		off = next
+		rest = after
+	}
+	return "", 0, false
+}
+
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+// lineIndex maps byte offsets to 1-based line numbers.
+type lineIndex struct{ starts []int }
+
+func newLineIndex(src []byte) *lineIndex {
+	li := &lineIndex{starts: []int{0}}
+	for i, b := range src {
+		if b == '\n' {
+			li.starts = append(li.starts, i+1)
+		}
+	}
+	return li
+}
+
+func (li *lineIndex) line(off int) int {
+	return sort.Search(len(li.starts), func(i int) bool { return li.starts[i] > off })
+}

@@ -1,0 +1,68 @@
+package chapter
+
+import (
+	"time"
+
+	"github.com/concurrency101/book/runner/timeline"
+)
+
+// Status is the outcome of a cell.
+type Status string
+
+// The statuses a cell can end with.
+const (
+	Pass Status = "pass"
+	Fail Status = "fail"
+	Skip Status = "skip"
+)
+
+// A Result is what running one cell produced and what verifying it found.
+type Result struct {
+	Cell      string          `json:"cell"`
+	Line      int             `json:"line"`
+	Kind      string          `json:"kind"` // "program" or "fragment"
+	Engine    string          `json:"engine"`
+	Status    Status          `json:"status"`
+	Stdout    string          `json:"stdout,omitempty"`
+	Stderr    string          `json:"stderr,omitempty"`
+	Error     string          `json:"error,omitempty"`     // how the run failed: a compile error, "panic: …", "exit status 3", "timeout after 2s: …"
+	FailKind  string          `json:"fail_kind,omitempty"` // compile, panic, exit, timeout, race or memory
+	Problems  []string        `json:"problems,omitempty"`  // why the check failed (mismatch with its diff, unexpected failure, …)
+	Time      time.Duration   `json:"time"`                // wall-clock time of the execution, compile excluded
+	CPU       time.Duration   `json:"cpu"`                 // CPU time (user+system) of the execution
+	Spans     []timeline.Span `json:"spans,omitempty"`
+	Truncated bool            `json:"truncated,omitempty"` // output exceeded the cap
+}
+
+// A Report is the outcome of running one chapter: what the site shows and
+// what the runner caches.
+type Report struct {
+	Chapter string        `json:"chapter"` // the chapter's path
+	Engine  string        `json:"engine"`  // "yaegi", "go" or "both"
+	Results []*Result     `json:"results"`
+	Time    time.Duration `json:"time"`
+	Errors  []string      `json:"errors,omitempty"` // chapter-level problems (parse errors, expectations)
+}
+
+// Result returns the result for the named cell, or nil.
+func (r *Report) Result(cell string) *Result {
+	for _, res := range r.Results {
+		if res.Cell == cell {
+			return res
+		}
+	}
+	return nil
+}
+
+// Failed reports whether any cell or chapter-level check failed.
+func (r *Report) Failed() bool {
+	if len(r.Errors) > 0 {
+		return true
+	}
+	for _, res := range r.Results {
+		if res.Status == Fail {
+			return true
+		}
+	}
+	return false
+}

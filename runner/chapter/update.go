@@ -1,0 +1,180 @@
+package chapter
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Update returns the chapter's source with the output blocks of the given
+// cells rewritten to hold their captured output. Only cells whose run
+// behaved as the chapter says (passed, or differ only in output) are
+// written, a block is rewritten only when its text does not already match,
+// and a block is created after a cell that has none but printed something.
+// Every other byte of the file is kept. It returns the cells it changed, and
+// an error for each cell whose output cannot be written.
+func Update(ch *Chapter, results map[string]*Result) (src []byte, changed []string, err error) {
+	type edit struct {
+		span Span
+		text string
+	}
+	var edits []edit
+	var errs ErrorList
+	for _, c := range ch.Cells {
+		r := results[c.Name]
+		if r == nil || c.NoRun || r.Status == Skip || !OnlyMismatch(c, r) {
+			continue
+		}
+		did := false
+		for _, stream := range []string{"stdout", "stderr"} {
+			got := r.Stdout
+			if stream == "stderr" {
+				got = r.Stderr
+			}
+			o := c.Output(stream)
+			if o != nil && Match(o.Text, got, o.Unordered) {
+				continue
+			}
+			if o == nil && strings.TrimSpace(got) == "" {
+				continue
+			}
+			if msg := notText(got); msg != "" {
+				errs = append(errs, &Error{Path: ch.Path, Line: c.Line, Msg: fmt.Sprintf("cell %s: %s not written: %s", c.Name, stream, msg)})
+				continue
+			}
+			if o != nil {
+				info := strings.TrimSpace(string(ch.Source[o.Block.Start:o.Content.Start]))
+				info = strings.TrimLeft(strings.TrimPrefix(info, strings.TrimSpace(c.Indent)), " \t`~")
+				edits = append(edits, edit{o.Block, block(c.Indent, info, got)})
+			} else {
+				info := "output"
+				if stream == "stderr" {
+					info = "output stderr"
+				}
+				at := c.Block.End
+				if prev := c.Output("stdout"); stream == "stderr" && prev != nil {
+					at = prev.Block.End
+				}
+				lead := strings.TrimRight(c.Indent, " \t") + "\n"
+				if at > 0 && ch.Source[at-1] != '\n' {
+					lead = "\n" + lead
+				}
+				edits = append(edits, edit{Span{at, at}, lead + block(c.Indent, info, got)})
+			}
+			did = true
+		}
+		if did {
+			changed = append(changed, c.Name)
+		}
+	}
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].span.Start < edits[j].span.Start })
+	var out bytes.Buffer
+	last := 0
+	for _, e := range edits {
+		out.Write(ch.Source[last:e.span.Start])
+		out.WriteString(e.text)
+		last = e.span.End
+	}
+	out.Write(ch.Source[last:])
+	if len(errs) > 0 {
+		return out.Bytes(), changed, errs
+	}
+	return out.Bytes(), changed, nil
+}
+
+// block renders a fenced output block; the fence is made longer than any
+// run of backticks at the start of a line of the text.
+func block(indent, info, text string) string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	if text != "" && !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	width := 3
+	for _, l := range strings.Split(text, "\n") {
+		l = strings.TrimLeft(l, " ")
+		n := 0
+		for n < len(l) && l[n] == '`' {
+			n++
+		}
+		width = max(width, n+1)
+	}
+	fence := strings.Repeat("`", width)
+	var b strings.Builder
+	b.WriteString(indent + fence + info + "\n")
+	for _, l := range strings.SplitAfter(text, "\n") {
+		if l == "" {
+			continue
+		}
+		if l == "\n" {
+			b.WriteString(strings.TrimRight(indent, " \t") + "\n")
+			continue
+		}
+		b.WriteString(indent + l)
+	}
+	b.WriteString(indent + fence + "\n")
+	return b.String()
+}
+
+// notText explains why s cannot be written into a Markdown file, or
+// returns "".
+func notText(s string) string {
+	if !utf8.ValidString(s) {
+		return "output is not valid UTF-8"
+	}
+	for i, r := range s {
+		if r != '\n' && r != '\t' && r != '\r' && unicode.IsControl(r) {
+			return fmt.Sprintf("output contains control character %U at byte %d", r, i)
+		}
+	}
+	return ""
+}
+
+// WriteFile replaces the file at path with data atomically: the data goes
+// to a temporary file in the same directory, is synced, then renamed over
+// the original, keeping its permissions. A crash leaves either the old or
+// the new file, and at worst a temporary file named .path.tmp*.
+func WriteFile(path string, data []byte) (err error) {
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Chmod(mode); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	if d, derr := os.Open(dir); derr == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+package chapter
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Verify compares a cell's result with what the chapter says of it (golden
+// outputs, expected failure) and sets r.Status and r.Problems.
+func Verify(path string, c *Cell, r *Result) {
+	r.Problems = nil
+	pos := fmt.Sprintf("%s:%d", path, c.Line)
+	switch {
+	case c.Fails != nil && r.FailKind == "":
+		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: expected to fail (%s), but it ran to the end", pos, c.Name, c.Fails))
+	case c.Fails != nil && r.FailKind != c.Fails.Kind:
+		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: expected a %s failure, got: %s", pos, c.Name, c.Fails.Kind, r.Error))
+	case c.Fails != nil && c.Fails.Msg != "" && !strings.HasPrefix(Normalize(failMsg(r)), Normalize(c.Fails.Msg)):
+		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: failure message: want %q..., got %q", pos, c.Name, c.Fails.Msg, failMsg(r)))
+	case c.Fails == nil && r.FailKind != "":
+		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: %s", pos, c.Name, r.Error))
+	}
+	for _, o := range c.Outputs {
+		got := r.Stdout
+		if o.Stream == "stderr" {
+			got = r.Stderr
+		}
+		if Match(o.Text, got, o.Unordered) {
+			continue
+		}
+		what := "output mismatch"
+		if o.Stream == "stderr" {
+			what = "stderr mismatch"
+		}
+		if o.Unordered {
+			what += " (unordered)"
+		}
+		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: %s\n%s", o.posIn(path), c.Name, what,
+			Diff("want", o.Text, "got", got)))
+	}
+	if r.Truncated && len(c.Outputs) > 0 {
+		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: output truncated: it exceeded the runner's cap", pos, c.Name))
+	}
+	r.Status = Pass
+	if len(r.Problems) > 0 {
+		r.Status = Fail
+	}
+}
+
+// failMsg is the failure message without the kind the runner prefixed
+// ("exit: exit status 3" is written fails="exit: exit status 3").
+func failMsg(r *Result) string {
+	return strings.TrimPrefix(r.Error, r.FailKind+": ")
+}
+
+func (o *Output) posIn(path string) string { return fmt.Sprintf("%s:%d", path, o.Line) }
+
+// OnlyMismatch reports whether the result failed only because its output
+// differs from the golden one: the run itself behaved as the cell says.
+func OnlyMismatch(c *Cell, r *Result) bool {
+	if r.Truncated {
+		return false
+	}
+	if c.Fails == nil {
+		return r.FailKind == ""
+	}
+	return r.FailKind == c.Fails.Kind && (c.Fails.Msg == "" || strings.HasPrefix(Normalize(failMsg(r)), Normalize(c.Fails.Msg)))
+}
