@@ -110,7 +110,14 @@ func Diff(wantName, want, gotName, got string) string {
 				nb++
 			}
 		}
-		fmt.Fprintf(&out, "@@ -%d,%d +%d,%d @@\n", h[0].ai+1, na, h[0].bi+1, nb)
+		sa, sb := h[0].ai+1, h[0].bi+1
+		if na == 0 {
+			sa-- // an empty range names the line before it
+		}
+		if nb == 0 {
+			sb--
+		}
+		fmt.Fprintf(&out, "@@ -%d,%d +%d,%d @@\n", sa, na, sb, nb)
 		for _, l := range h {
 			out.WriteByte(l.op)
 			out.WriteString(l.text)

@@ -1,0 +1,24 @@
+// Command run executes the Go cells of book chapters and verifies their
+// output against the golden output written in the chapters.
+//
+//	go run ./cmd/run [-v] [-run regexp] [-update] [-json] chapters/cpu.md
+//
+// The chapter format and the flags are documented in package runner.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/concurrency101/book/runner"
+)
+
+func main() {
+	runner.MaybeWorker()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := runner.Command(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,186 @@
+package runner
+
+import (
+	"fmt"
+	"go/scanner"
+	"go/token"
+	"strconv"
+	"strings"
+)
+
+// A chunk is a run of top-level items of one kind in a cell: imports,
+// declarations or statements. The interpreter cannot evaluate a mix in one
+// piece, and the Go toolchain engine puts each kind in its own place.
+type chunk struct {
+	Kind string // "import", "decl" or "stmt"
+	Code string
+	Line int // line of the first byte of Code, in the chapter
+	Col  int // column of the first byte of Code
+	// Imports lists the import specs of an import chunk as "name path".
+	Imports  []importSpec
+	startOff int
+}
+
+type importSpec struct{ Name, Path string }
+
+// splitFragment splits a fragment's code into chunks; line is the chapter
+// line of the code's first line. A syntax error the scanner finds is left
+// for the compiler to report.
+func splitFragment(code string, line int) []chunk {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(code))
+	var s scanner.Scanner
+	s.Init(file, []byte(code), nil, 0)
+
+	type item struct {
+		kind       string
+		start, end int
+	}
+	var items []item
+	depth := 0
+	cur := -1 // index in items of the item being scanned
+	var toks []token.Token
+	var lits []string
+	for {
+		pos, tok, lit := s.Scan()
+		if tok == token.EOF {
+			break
+		}
+		off := file.Offset(pos)
+		if cur < 0 && tok != token.SEMICOLON {
+			items = append(items, item{start: off, end: off})
+			cur = len(items) - 1
+			toks, lits = toks[:0], lits[:0]
+		}
+		if cur >= 0 {
+			toks = append(toks, tok)
+			lits = append(lits, lit)
+			end := off + len(tokText(tok, lit))
+			if tok == token.SEMICOLON && lit == "\n" {
+				end = off
+			}
+			if end > items[cur].end {
+				items[cur].end = end
+			}
+		}
+		switch tok {
+		case token.LPAREN, token.LBRACE, token.LBRACK:
+			depth++
+		case token.RPAREN, token.RBRACE, token.RBRACK:
+			depth--
+		}
+		if tok == token.SEMICOLON && depth <= 0 && cur >= 0 {
+			items[cur].kind = kindOf(toks)
+			cur = -1
+		}
+	}
+	if cur >= 0 {
+		items[cur].kind = kindOf(toks)
+		items[cur].end = len(code)
+	}
+
+	var chunks []chunk
+	for _, it := range items {
+		text := code[it.start:it.end]
+		if n := len(chunks); n > 0 && chunks[n-1].Kind == it.kind && it.kind != "import" {
+			// Extend the previous chunk up to this item, keeping the
+			// bytes between (comments, newlines) so lines stay put.
+			c := &chunks[n-1]
+			c.Code = code[c.startOff:it.end]
+			continue
+		}
+		p := file.Position(file.Pos(it.start))
+		c := chunk{Kind: it.kind, Code: text, Line: line + p.Line - 1, Col: p.Column, startOff: it.start}
+		if it.kind == "import" {
+			c.Imports = parseImports(text)
+		}
+		chunks = append(chunks, c)
+	}
+	for i := range chunks {
+		chunks[i].startOff = 0
+	}
+	return chunks
+}
+
+func tokText(tok token.Token, lit string) string {
+	if lit != "" {
+		return lit
+	}
+	return tok.String()
+}
+
+// kindOf classifies a top-level item by its first tokens.
+func kindOf(toks []token.Token) string {
+	if len(toks) == 0 {
+		return "stmt"
+	}
+	switch toks[0] {
+	case token.IMPORT:
+		return "import"
+	case token.TYPE, token.CONST, token.VAR:
+		return "decl"
+	case token.FUNC:
+		if len(toks) > 1 && toks[1] == token.IDENT {
+			return "decl" // func name(
+		}
+		if len(toks) > 1 && toks[1] == token.LPAREN {
+			// A method declaration: func (r T) Name(; a literal:
+			// func(args) {…}(…).
+			depth := 0
+			for i := 1; i < len(toks); i++ {
+				switch toks[i] {
+				case token.LPAREN:
+					depth++
+				case token.RPAREN:
+					depth--
+				}
+				if depth == 0 {
+					if i+2 < len(toks) && toks[i+1] == token.IDENT && (toks[i+2] == token.LPAREN || toks[i+2] == token.LBRACK) {
+						return "decl"
+					}
+					return "stmt"
+				}
+			}
+		}
+	}
+	return "stmt"
+}
+
+// parseImports lists the specs of an import declaration.
+func parseImports(text string) []importSpec {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(text))
+	var s scanner.Scanner
+	s.Init(file, []byte(text), nil, 0)
+	var specs []importSpec
+	name := ""
+	for {
+		_, tok, lit := s.Scan()
+		switch tok {
+		case token.EOF:
+			return specs
+		case token.IDENT, token.PERIOD:
+			name = tokText(tok, lit)
+		case token.STRING:
+			p, err := strconv.Unquote(lit)
+			if err == nil {
+				specs = append(specs, importSpec{name, p})
+			}
+			name = ""
+		}
+	}
+}
+
+// String renders the import spec as Go source.
+func (s importSpec) String() string {
+	if s.Name == "" {
+		return strconv.Quote(s.Path)
+	}
+	return s.Name + " " + strconv.Quote(s.Path)
+}
+
+// lineDirective positions what follows at line:col of path, so that the
+// compiler's messages name the chapter's own lines.
+func lineDirective(path string, line, col int) string {
+	return fmt.Sprintf("\n//line %s:%d:%d\n", strings.ReplaceAll(path, "\n", ""), line, col)
+}

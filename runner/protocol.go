@@ -1,0 +1,47 @@
+package runner
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/concurrency101/book/runner/timeline"
+)
+
+// The runner talks to a worker process over two pipes of its own (file
+// descriptors 3 and 4 in the worker), one JSON object per line, so that the
+// worker's standard output and error carry nothing but what cells write.
+// Each cell's output is delimited in both streams by fences that embed a
+// random nonce, written before and after the cell runs.
+
+const workerEnv = "BOOK_RUNNER_WORKER" // set to the fence nonce in a worker
+
+// request asks the worker to run one cell.
+type request struct {
+	Seq     int           `json:"seq"`
+	Path    string        `json:"path"`
+	Program bool          `json:"program"`
+	Code    string        `json:"code,omitempty"`   // a program's source
+	Line    int           `json:"line,omitempty"`   // the program's first line in the chapter
+	Chunks  []chunk       `json:"chunks,omitempty"` // a fragment's pieces
+	Timeout time.Duration `json:"timeout"`
+	Rewrite bool          `json:"rewrite"`
+}
+
+// response is the worker's account of one cell.
+type response struct {
+	Seq        int             `json:"seq"`
+	FailKind   string          `json:"fail_kind,omitempty"`
+	Error      string          `json:"error,omitempty"`
+	Time       time.Duration   `json:"time"`
+	CPU        time.Duration   `json:"cpu"`
+	Leftover   int             `json:"leftover"` // goroutines still running after the cell
+	Spans      []timeline.Span `json:"spans,omitempty"`
+	Dropped    int             `json:"dropped,omitempty"`
+	Fatal      bool            `json:"fatal,omitempty"`     // the worker exits after this response
+	ExitCode   int             `json:"exit_code,omitempty"` // with Fatal, for os.Exit
+	ReadyAfter time.Duration   `json:"ready_after,omitempty"`
+}
+
+func fence(nonce string, seq int, edge string) string {
+	return fmt.Sprintf("\x1e%s:%d:%s\x1f", nonce, seq, edge)
+}

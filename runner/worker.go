@@ -1,0 +1,456 @@
+package runner
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"reflect"
+	"regexp"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/concurrency101/book/runner/internal/symbols"
+	"github.com/concurrency101/book/runner/timeline"
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+)
+
+// MaybeWorker turns the process into a worker and never returns when it was
+// started as one by the runner. Programs and tests that use the runner call
+// it first thing in main or TestMain.
+func MaybeWorker() {
+	nonce := os.Getenv(workerEnv)
+	if nonce == "" {
+		return
+	}
+	os.Unsetenv(workerEnv)
+	os.Exit(serveWorker(nonce))
+}
+
+// workerState is the worker's side of a chapter: the session interpreter
+// for fragments and what the cells it ran changed.
+type workerState struct {
+	nonce   string
+	out     *json.Encoder
+	outMu   sync.Mutex
+	session *interp.Interpreter
+	imports map[string]bool // "name path" specs the session has
+	exports interp.Exports
+	cur     int // seq of the cell running, for exit and memory reports
+	curMu   sync.Mutex
+	baseEnv []string
+	limit   int64
+}
+
+func serveWorker(nonce string) int {
+	in := os.NewFile(3, "requests")
+	out := os.NewFile(4, "responses")
+	if in == nil || out == nil {
+		fmt.Fprintln(os.Stderr, "runner worker: control pipes missing")
+		return 2
+	}
+	start := time.Now()
+	w := &workerState{nonce: nonce, out: json.NewEncoder(out), imports: map[string]bool{}, baseEnv: os.Environ()}
+	w.exports = w.symbols()
+	if s := os.Getenv("BOOK_MEMORY_LIMIT"); s != "" {
+		fmt.Sscan(s, &w.limit)
+	}
+	if w.limit > 0 {
+		debug.SetMemoryLimit(w.limit)
+		go w.watchMemory()
+	}
+	// Log output of the host (not of cells) must never reach the streams.
+	log.SetOutput(io.Discard)
+	if err := w.send(response{Seq: 0, ReadyAfter: time.Since(start)}); err != nil {
+		return 2
+	}
+	dec := json.NewDecoder(bufio.NewReader(in))
+	for {
+		var req request
+		if err := dec.Decode(&req); err != nil {
+			if errors.Is(err, io.EOF) {
+				return 0
+			}
+			fmt.Fprintln(os.Stderr, "runner worker:", err)
+			return 2
+		}
+		resp := w.run(&req)
+		if err := w.send(resp); err != nil || resp.Fatal {
+			return resp.ExitCode
+		}
+	}
+}
+
+func (w *workerState) send(r response) error {
+	w.outMu.Lock()
+	defer w.outMu.Unlock()
+	return w.out.Encode(r)
+}
+
+// symbols are the standard library's tables, with the book's extra
+// packages, and with os.Exit and log.Fatal ending the worker the way they
+// end a program rather than panicking as the restricted tables do.
+func (w *workerState) symbols() interp.Exports {
+	ex := interp.Exports{}
+	for k, v := range stdlib.Symbols {
+		ex[k] = v
+	}
+	for k, v := range symbols.Symbols {
+		ex[k] = v
+	}
+	osSyms := map[string]reflect.Value{}
+	for k, v := range ex["os/os"] {
+		osSyms[k] = v
+	}
+	osSyms["Exit"] = reflect.ValueOf(w.exit)
+	ex["os/os"] = osSyms
+	logSyms := map[string]reflect.Value{}
+	for k, v := range ex["log/log"] {
+		logSyms[k] = v
+	}
+	logSyms["Fatal"] = reflect.ValueOf(func(v ...any) { log.Default().Output(2, fmt.Sprint(v...)); w.exit(1) })
+	logSyms["Fatalf"] = reflect.ValueOf(func(f string, v ...any) { log.Default().Output(2, fmt.Sprintf(f, v...)); w.exit(1) })
+	logSyms["Fatalln"] = reflect.ValueOf(func(v ...any) { log.Default().Output(2, fmt.Sprintln(v...)); w.exit(1) })
+	ex["log/log"] = logSyms
+	return ex
+}
+
+// exit ends the worker as os.Exit ends a program: the runner is told the
+// code, then the process exits.
+func (w *workerState) exit(code int) {
+	w.curMu.Lock()
+	seq := w.cur
+	w.curMu.Unlock()
+	w.fences(seq, "end")
+	_ = w.send(response{Seq: seq, Fatal: true, ExitCode: code, FailKind: exitKind(code), Error: exitMsg(code)})
+	os.Exit(code)
+}
+
+func exitKind(code int) string {
+	if code == 0 {
+		return ""
+	}
+	return "exit"
+}
+
+func exitMsg(code int) string {
+	if code == 0 {
+		return ""
+	}
+	return fmt.Sprintf("exit status %d", code)
+}
+
+func (w *workerState) fences(seq int, edge string) {
+	os.Stdout.WriteString(fence(w.nonce, seq, edge))
+	os.Stderr.WriteString(fence(w.nonce, seq, edge))
+}
+
+func (w *workerState) newInterp() *interp.Interpreter {
+	i := interp.New(interp.Options{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Env: os.Environ()})
+	if err := i.Use(w.exports); err != nil {
+		panic(err) // the tables are built in; this cannot depend on input
+	}
+	return i
+}
+
+// run executes one cell and restores what the cell may have changed of the
+// process: the environment, GOMAXPROCS, the working directory.
+func (w *workerState) run(req *request) (resp response) {
+	w.curMu.Lock()
+	w.cur = req.Seq
+	w.curMu.Unlock()
+	resp.Seq = req.Seq
+	procs := runtime.GOMAXPROCS(0)
+	wd, _ := os.Getwd()
+	before := goroutineIDs()
+	timeline.Reset()
+	w.fences(req.Seq, "start")
+	defer func() {
+		spans, dropped := timeline.Spans()
+		resp.Spans, resp.Dropped = spans, dropped
+		resp.Leftover = w.leftover(before)
+		w.fences(req.Seq, "end")
+		runtime.GOMAXPROCS(procs)
+		restoreEnv(w.baseEnv)
+		if wd != "" {
+			_ = os.Chdir(wd)
+		}
+	}()
+
+	ctx, cancel := context.WithTimeout(context.Background(), req.Timeout)
+	defer cancel()
+	var pieces []piece
+	var i *interp.Interpreter
+	if req.Program {
+		i = w.newInterp()
+		pieces = []piece{{code: req.Code, line: req.Line, col: 1, kind: "file"}}
+	} else {
+		if w.session == nil {
+			w.session = w.newInterp()
+		}
+		i = w.session
+		for _, c := range req.Chunks {
+			code := c.Code
+			if c.Kind == "import" {
+				var fresh []string
+				for _, s := range c.Imports {
+					if !w.imports[s.String()] {
+						fresh = append(fresh, s.String())
+					}
+				}
+				if len(fresh) == 0 {
+					continue
+				}
+				code = "import (" + strings.Join(fresh, "; ") + ")"
+			}
+			pieces = append(pieces, piece{code: code, line: c.Line, col: c.Col, kind: c.Kind, imports: c.Imports})
+		}
+	}
+	for _, p := range pieces {
+		src := p.code
+		if req.Rewrite {
+			var err error
+			if src, err = rewriteFor(p.kind, src); err != nil {
+				resp.FailKind, resp.Error = "compile", positioned(req.Path, p.line, p.col, err)
+				return resp
+			}
+		}
+		prog, err := compile(i, lineDirective(req.Path, p.line, p.col)+src)
+		if err != nil {
+			resp.FailKind, resp.Error = "compile", err.Error()
+			return resp
+		}
+		if p.kind == "import" {
+			for _, s := range p.imports {
+				w.imports[s.String()] = true
+			}
+		}
+		kind, msg, d, cpu := execute(ctx, i, prog)
+		resp.Time += d
+		resp.CPU += cpu
+		if kind != "" {
+			resp.FailKind, resp.Error = kind, msg
+			if kind == "timeout" {
+				resp.Error = fmt.Sprintf("timeout after %v%s", req.Timeout, blockedHint(before))
+				resp.Fatal = true // interpreted goroutines may still run: start afresh
+			}
+			return resp
+		}
+	}
+	return resp
+}
+
+type piece struct {
+	code, kind string
+	line, col  int
+	imports    []importSpec
+}
+
+// compile parses and type-checks src, turning an internal panic of the
+// interpreter into an error.
+func compile(i *interp.Interpreter, src string) (prog *interp.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the interpreter failed on this code: %v", r)
+		}
+	}()
+	return i.Compile(src)
+}
+
+// execute runs a compiled piece and classifies how it ended.
+func execute(ctx context.Context, i *interp.Interpreter, prog *interp.Program) (kind, msg string, wall, cpu time.Duration) {
+	c0 := cpuTime()
+	t0 := time.Now()
+	_, err := i.ExecuteWithContext(ctx, prog)
+	wall = time.Since(t0)
+	cpu = cpuTime() - c0
+	switch {
+	case err == nil:
+		return "", "", wall, cpu
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout", "", wall, cpu
+	}
+	var p interp.Panic
+	if errors.As(err, &p) {
+		return "panic", "panic: " + panicValue(p.Value), wall, cpu
+	}
+	return "panic", err.Error(), wall, cpu
+}
+
+// panicValue prints a panic value as the Go runtime does.
+func panicValue(v any) string {
+	switch v := v.(type) {
+	case error:
+		if isRuntimeError(v) {
+			return v.Error() + " [recovered]"
+		}
+		return v.Error()
+	case fmt.Stringer:
+		return v.String()
+	case string:
+		return v
+	default:
+		rv := reflect.ValueOf(v)
+		switch rv.Kind() {
+		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+			reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+			if rv.Type().PkgPath() == "" {
+				return fmt.Sprint(v)
+			}
+			return fmt.Sprintf("%s(%v)", rv.Type(), v)
+		}
+		return fmt.Sprintf("(%T) %v", v, v)
+	}
+}
+
+func isRuntimeError(err error) bool {
+	_, ok := err.(runtime.Error)
+	return ok
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// leftover counts the goroutines the cell started that are still running,
+// after a short grace for those about to return.
+func (w *workerState) leftover(before map[string]bool) int {
+	n := 0
+	for deadline := time.Now().Add(20 * time.Millisecond); ; {
+		n = 0
+		for id := range goroutineIDs() {
+			if !before[id] {
+				n++
+			}
+		}
+		if n == 0 || time.Now().After(deadline) {
+			return max(n-1, 0) // the goroutine running this count
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+var goroutineHeader = regexp.MustCompile(`(?m)^goroutine (\d+) \[([^\]]+)\]:\n(\S+)`)
+
+func allStacks() []byte {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return buf[:n]
+		}
+		if len(buf) >= 64<<20 {
+			return buf[:n]
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+func goroutineIDs() map[string]bool {
+	ids := map[string]bool{}
+	for _, m := range goroutineHeader.FindAllSubmatch(allStacks(), -1) {
+		ids[string(m[1])] = true
+	}
+	return ids
+}
+
+// blockedHint summarizes where the goroutines a cell started are stuck.
+func blockedHint(before map[string]bool) string {
+	counts := map[string]int{}
+	for _, m := range goroutineHeader.FindAllSubmatch(allStacks(), -1) {
+		if before[string(m[1])] {
+			continue
+		}
+		state := string(m[2])
+		if i := strings.IndexByte(state, ','); i >= 0 {
+			state = state[:i] // "chan receive, 2 minutes"
+		}
+		if fn := string(m[3]); strings.HasPrefix(fn, "sync.") || strings.HasPrefix(fn, "time.Sleep") || strings.HasPrefix(fn, "net.") {
+			state = strings.ReplaceAll(strings.ReplaceAll(fn[:strings.LastIndexByte(fn, '(')], "(*", ""), ")", "")
+		}
+		counts[state]++
+	}
+	if len(counts) == 0 {
+		return ""
+	}
+	var parts []string
+	for s, n := range counts {
+		parts = append(parts, fmt.Sprintf("%d in %s", n, s))
+	}
+	sort.Strings(parts)
+	return "; goroutines: " + strings.Join(parts, ", ")
+}
+
+func restoreEnv(env []string) {
+	want := map[string]string{}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		want[k] = v
+	}
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		if w, ok := want[k]; !ok {
+			os.Unsetenv(k)
+		} else if w != v {
+			os.Setenv(k, w)
+		}
+	}
+	for k, v := range want {
+		if _, ok := os.LookupEnv(k); !ok {
+			os.Setenv(k, v)
+		}
+	}
+}
+
+// watchMemory ends the worker when the Go heap and stacks exceed the limit,
+// so that a cell that allocates without end fails with a clear reason
+// instead of taking the machine's memory.
+func (w *workerState) watchMemory() {
+	samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}, {Name: "/memory/classes/heap/free:bytes"}}
+	for range time.Tick(10 * time.Millisecond) {
+		metrics.Read(samples)
+		used := int64(samples[0].Value.Uint64() - samples[1].Value.Uint64() - samples[2].Value.Uint64())
+		if used > w.limit {
+			w.curMu.Lock()
+			seq := w.cur
+			w.curMu.Unlock()
+			_ = w.send(response{Seq: seq, Fatal: true, ExitCode: 3, FailKind: "memory",
+				Error: fmt.Sprintf("memory limit exceeded: the cell used %d MiB, the limit is %d MiB", used>>20, w.limit>>20)})
+			os.Exit(3)
+		}
+	}
+}
+
+// positioned prefixes an error of the rewrite (line:col relative to the
+// piece) with the chapter position.
+func positioned(path string, line, col int, err error) string {
+	var r interface{ Position() (int, int) }
+	if errors.As(err, &r) {
+		l, c := r.Position()
+		if l == 1 {
+			c += col - 1
+		}
+		return fmt.Sprintf("%s:%d:%d: %v", path, line+l-1, c, err)
+	}
+	return fmt.Sprintf("%s:%d: %v", path, line, err)
+}
+
+// rewriteFor is set when the source rewrite that gives the interpreter Go
+// 1.22+ semantics is available; without it pieces run as written.
+var rewriteFor = func(kind, src string) (string, error) { return src, nil }

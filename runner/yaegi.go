@@ -1,0 +1,337 @@
+package runner
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/concurrency101/book/runner/chapter"
+)
+
+// yaegiEngine runs cells in a worker process with the interpreter. A
+// worker that dies (a panic in a goroutine, os.Exit, the memory limit), or
+// that must be discarded (a timeout, a program that left goroutines
+// running), is replaced; the chapter's session is rebuilt in the new worker
+// by running the fragments that succeeded again, their output discarded.
+type yaegiEngine struct {
+	ch      *chapter.Chapter
+	opts    *Options
+	dir     string // the scratch working directory of the workers
+	w       *worker
+	session []*chapter.Cell // fragments that ran without failing
+	seq     int
+	// Starts counts the workers started, for tests and the report.
+	starts int
+}
+
+func newYaegiEngine(ch *chapter.Chapter, opts *Options) (*yaegiEngine, error) {
+	dir, err := os.MkdirTemp("", "book-cells-")
+	if err != nil {
+		return nil, err
+	}
+	return &yaegiEngine{ch: ch, opts: opts, dir: dir}, nil
+}
+
+func (e *yaegiEngine) Name() string { return "yaegi" }
+
+func (e *yaegiEngine) Close() error {
+	if e.w != nil {
+		e.w.kill()
+		e.w = nil
+	}
+	return os.RemoveAll(e.dir)
+}
+
+func (e *yaegiEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, error) {
+	if e.w == nil {
+		if err := e.start(ctx); err != nil {
+			return nil, err
+		}
+	}
+	res, resp := e.exec(ctx, c, false)
+	if resp != nil && !c.Program && res.FailKind == "" {
+		e.session = append(e.session, c)
+	}
+	if e.w != nil && (!e.w.alive() || resp == nil || resp.Fatal || c.Program && resp.Leftover > 0) {
+		// A program's goroutines end with it; a worker in an unknown
+		// state is not reused.
+		e.w.kill()
+		e.w = nil
+	}
+	return res, ctx.Err()
+}
+
+// start launches a worker and replays the session into it.
+func (e *yaegiEngine) start(ctx context.Context) error {
+	w, err := startWorker(e.opts, e.dir)
+	if err != nil {
+		return err
+	}
+	e.starts++
+	e.w = w
+	for _, c := range e.session {
+		res, resp := e.exec(ctx, c, true)
+		if resp == nil || res.FailKind != "" {
+			e.w.kill()
+			e.w = nil
+			return fmt.Errorf("%s: cell %s failed when the session was rebuilt in a new worker: %s", e.ch.Pos(c.Line), c.Name, res.Error)
+		}
+	}
+	return nil
+}
+
+// exec sends one cell to the worker and collects its result. resp is nil
+// when the worker died or had to be stopped before it answered.
+func (e *yaegiEngine) exec(ctx context.Context, c *chapter.Cell, replay bool) (*chapter.Result, *response) {
+	e.seq++
+	seq := e.seq
+	w := e.w
+	timeout := e.opts.timeout(c)
+	req := request{Seq: seq, Path: e.ch.Path, Program: c.Program, Timeout: timeout, Rewrite: !e.opts.NoRewrite}
+	if c.Program {
+		req.Code, req.Line = c.Code, c.CodeLine
+	} else {
+		req.Chunks = splitFragment(c.Code, c.CodeLine)
+	}
+	res := &chapter.Result{Cell: c.Name, Line: c.Line, Engine: "yaegi", Kind: kindName(c)}
+	if err := w.send(&req); err != nil {
+		res.FailKind, res.Error = "crash", "the worker is gone: "+err.Error()
+		return res, nil
+	}
+	// The worker enforces the timeout itself; the grace covers a worker
+	// too stuck to do so (a goroutine blocked in native code, a runaway
+	// allocation).
+	hard := time.NewTimer(timeout + 2*time.Second)
+	defer hard.Stop()
+	var resp *response
+	select {
+	case r, ok := <-w.responses:
+		if ok {
+			resp = r
+		}
+	case <-hard.C:
+		res.FailKind, res.Error = "timeout", fmt.Sprintf("timeout after %v: the worker did not stop the cell and was killed", timeout)
+		w.kill()
+	case <-ctx.Done():
+		w.kill()
+		res.FailKind, res.Error = "interrupted", "interrupted"
+	}
+	for resp != nil && resp.Seq != seq {
+		// A late message about an earlier cell: skip it.
+		r, ok := <-w.responses
+		resp = r
+		if !ok {
+			resp = nil
+		}
+	}
+	// Collect the cell's output between its fences. When the worker is
+	// gone, what it wrote after the start fence is the cell's.
+	deadline := time.Now().Add(2 * time.Second)
+	if resp == nil {
+		w.kill()
+		deadline = time.Now().Add(5 * time.Second)
+	}
+	start, end := fence(w.nonce, seq, "start"), fence(w.nonce, seq, "end")
+	var outs [2]string
+	for i, s := range []*stream{w.stdout, w.stderr} {
+		s.until(start, deadline) // what came before is other cells' goroutines'
+		data, trunc, _ := s.until(end, deadline)
+		outs[i] = string(data)
+		res.Truncated = res.Truncated || trunc
+	}
+	res.Stdout, res.Stderr = outs[0], cleanStderr(outs[1])
+	if res.Truncated {
+		res.Stdout += fmt.Sprintf("\n[output truncated: more than %d bytes]\n", e.opts.outputCap())
+	}
+	switch {
+	case resp != nil:
+		res.FailKind, res.Error = resp.FailKind, resp.Error
+		res.Time, res.CPU, res.Spans = resp.Time, resp.CPU, resp.Spans
+		if resp.FailKind != "" && resp.FailKind != "compile" && resp.FailKind != "timeout" && resp.FailKind != "memory" && resp.Error != "" {
+			res.Error = strings.TrimPrefix(resp.Error, resp.FailKind+": ")
+			res.Error = resp.FailKind + ": " + res.Error
+		}
+		if resp.FailKind == "exit" {
+			res.Error = resp.Error
+		}
+	case res.FailKind == "":
+		// The worker died without a word: a panic in a goroutine or a fatal
+		// runtime error. Its last words are on stderr.
+		res.FailKind, res.Error = crashOf(outs[1], w.exitStatus())
+		res.Stderr = cleanStderr(trimCrash(outs[1]))
+	}
+	return res, resp
+}
+
+func kindName(c *chapter.Cell) string {
+	if c.Program {
+		return "program"
+	}
+	return "fragment"
+}
+
+var (
+	yaegiTrace  = regexp.MustCompile(`(?m)^\S+:\d+:\d+: panic: .*\(\.\.\.\)\n`)
+	crashLine   = regexp.MustCompile(`(?m)^(panic: |fatal error: )(.*)$`)
+	goroutineAt = regexp.MustCompile(`(?m)^\[?(?:signal |goroutine \d+ \[)`)
+)
+
+// cleanStderr drops the interpreter's own trace lines, which a compiled
+// program would not print.
+func cleanStderr(s string) string { return yaegiTrace.ReplaceAllString(s, "") }
+
+// crashOf reads the reason of a worker's death from its last stderr.
+func crashOf(stderr string, status string) (kind, msg string) {
+	if m := crashLine.FindStringSubmatch(stderr); m != nil {
+		msg := strings.TrimSuffix(m[2], " [recovered]")
+		if m[1] == "panic: " {
+			return "panic", "panic: " + strings.TrimPrefix(msg, "os.Exit")
+		}
+		return "panic", "fatal error: " + msg
+	}
+	return "crash", "the worker died (" + status + ") while the cell ran"
+}
+
+// trimCrash removes the runtime's crash report (the panic line and the
+// goroutine dump) from a dead worker's stderr: it shows the host's stacks,
+// not the cell's.
+func trimCrash(stderr string) string {
+	if loc := crashLine.FindStringIndex(stderr); loc != nil {
+		return stderr[:loc[0]]
+	}
+	return stderr
+}
+
+// A worker is one interpreter process.
+type worker struct {
+	cmd       *exec.Cmd
+	nonce     string
+	ctrl      *os.File // requests
+	enc       *json.Encoder
+	responses chan *response
+	stdout    *stream
+	stderr    *stream
+	exited    chan struct{}
+	waitErr   error
+	ready     time.Duration
+}
+
+func startWorker(opts *Options, dir string) (*worker, error) {
+	exe := opts.WorkerCmd
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return nil, err
+		}
+	}
+	var nb [12]byte
+	_, _ = rand.Read(nb[:])
+	w := &worker{nonce: hex.EncodeToString(nb[:]), responses: make(chan *response, 4), exited: make(chan struct{})}
+	reqR, reqW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	respR, respW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	outR, outW, _ := os.Pipe()
+	errR, errW, _ := os.Pipe()
+	w.cmd = exec.Command(exe)
+	w.cmd.Dir = dir
+	w.cmd.Env = append(os.Environ(), workerEnv+"="+w.nonce, fmt.Sprintf("BOOK_MEMORY_LIMIT=%d", opts.memLimit()))
+	w.cmd.Stdout, w.cmd.Stderr = outW, errW
+	w.cmd.ExtraFiles = []*os.File{reqR, respW}
+	w.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	t0 := time.Now()
+	err = w.cmd.Start()
+	for _, f := range []*os.File{reqR, respW, outW, errW} {
+		f.Close()
+	}
+	if err != nil {
+		reqW.Close()
+		respR.Close()
+		outR.Close()
+		errR.Close()
+		return nil, fmt.Errorf("starting the worker: %w", err)
+	}
+	w.ctrl = reqW
+	w.enc = json.NewEncoder(reqW)
+	w.stdout = newStream(outR, opts.outputCap(), w.nonce)
+	w.stderr = newStream(errR, opts.outputCap(), w.nonce)
+	go func() {
+		w.waitErr = w.cmd.Wait()
+		close(w.exited)
+	}()
+	go func() {
+		defer close(w.responses)
+		sc := bufio.NewScanner(respR)
+		sc.Buffer(make([]byte, 64<<10), 64<<20)
+		for sc.Scan() {
+			var r response
+			if json.Unmarshal(sc.Bytes(), &r) == nil {
+				w.responses <- &r
+			}
+		}
+		respR.Close()
+	}()
+	select {
+	case r, ok := <-w.responses:
+		if !ok {
+			w.kill()
+			data, _, _ := w.stderr.until("\x00never", time.Now().Add(time.Second))
+			return nil, fmt.Errorf("the worker %s did not start (%s): %s (does the program call runner.MaybeWorker?)", exe, w.exitStatus(), strings.TrimSpace(string(data)))
+		}
+		w.ready = time.Since(t0)
+		_ = r
+	case <-time.After(20 * time.Second):
+		w.kill()
+		return nil, errors.New("the worker did not start within 20s")
+	}
+	return w, nil
+}
+
+func (w *worker) send(r *request) error { return w.enc.Encode(r) }
+
+func (w *worker) alive() bool {
+	select {
+	case <-w.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+// kill ends the worker and every process it started.
+func (w *worker) kill() {
+	if w.cmd.Process != nil && w.alive() {
+		_ = syscall.Kill(-w.cmd.Process.Pid, syscall.SIGKILL)
+	}
+	w.ctrl.Close()
+	select {
+	case <-w.exited:
+	case <-time.After(5 * time.Second):
+	}
+}
+
+func (w *worker) exitStatus() string {
+	select {
+	case <-w.exited:
+	case <-time.After(time.Second):
+		return "still running"
+	}
+	if w.waitErr == nil {
+		return "exit status 0"
+	}
+	return w.waitErr.Error()
+}
