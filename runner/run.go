@@ -123,12 +123,18 @@ func RunChapter(ctx context.Context, path string, opts *Options) (*chapter.Repor
 		}
 		results[c.Name] = res
 		rep.Results = append(rep.Results, res)
-		opts.report().cell(ch, c, res)
+		if !opts.Update {
+			opts.report().cell(ch, c, res)
+		}
 	}
 	rep.Time = time.Since(t0)
 	if opts.Update && ctx.Err() == nil {
+		// Report after writing: a mismatch that -update fixed passes.
 		if err := update(ch, results); err != nil {
 			rep.Errors = append(rep.Errors, err.Error())
+		}
+		for _, c := range ch.Cells {
+			opts.report().cell(ch, c, results[c.Name])
 		}
 	}
 	return rep, nil

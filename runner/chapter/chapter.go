@@ -189,12 +189,9 @@ func Parse(path string, src []byte) (*Chapter, error) {
 				report(blk.span.Start, "output block with no go cell before it")
 			case last.NoRun:
 				report(blk.span.Start, "output block after a norun cell")
+			case last.Output(o.Stream) != nil:
+				report(blk.span.Start, "second %s output block for cell %s", o.Stream, last.Name)
 			default:
-				for _, prev := range last.Outputs {
-					if prev.Stream == o.Stream {
-						report(blk.span.Start, "second %s output block for cell %s", o.Stream, last.Name)
-					}
-				}
 				last.Outputs = append(last.Outputs, o)
 			}
 			// last stays: a cell may have one block per stream
