@@ -182,4 +182,3 @@ func noWorkers() error {
 	}
 	return nil
 }
-
