@@ -24,11 +24,11 @@ var KindAdmonition = ast.NewNodeKind("Admonition")
 // or in pymdownx.details' collapsible form, ??? (closed) and ???+ (open).
 type Admonition struct {
 	ast.BaseBlock
-	Classes  []string // the type first ("note", "warning"), then extra classes
-	Title    string
-	NoTitle  bool // an explicit empty title ""
-	Details  bool // ??? or ???+
-	Open     bool // ???+
+	Classes []string // the type first ("note", "warning"), then extra classes
+	Title   string
+	NoTitle bool // an explicit empty title ""
+	Details bool // ??? or ???+
+	Open    bool // ???+
 }
 
 // Kind implements ast.Node.
@@ -85,8 +85,8 @@ func (admonitionParser) Continue(node ast.Node, reader text.Reader, pc parser.Co
 }
 
 func (admonitionParser) Close(ast.Node, text.Reader, parser.Context) {}
-func (admonitionParser) CanInterruptParagraph() bool          { return true }
-func (admonitionParser) CanAcceptIndentedLine() bool          { return false }
+func (admonitionParser) CanInterruptParagraph() bool                 { return true }
+func (admonitionParser) CanAcceptIndentedLine() bool                 { return false }
 
 type admonitionRenderer struct{}
 

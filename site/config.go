@@ -92,10 +92,18 @@ func (c *Config) Extension(name string) (map[string]any, bool) {
 }
 
 // DocsPath is the docs directory as a path from the current directory.
-func (c *Config) DocsPath() string { return filepath.Join(c.Dir, filepath.FromSlash(c.DocsDir)) }
+func (c *Config) DocsPath() string { return joinDir(c.Dir, c.DocsDir) }
 
 // SitePath is the output directory as a path from the current directory.
-func (c *Config) SitePath() string { return filepath.Join(c.Dir, filepath.FromSlash(c.SiteDir)) }
+func (c *Config) SitePath() string { return joinDir(c.Dir, c.SiteDir) }
+
+func joinDir(base, dir string) string {
+	dir = filepath.FromSlash(dir)
+	if filepath.IsAbs(dir) {
+		return dir
+	}
+	return filepath.Join(base, dir)
+}
 
 // LoadConfig reads and parses an mkdocs.yml file.
 func LoadConfig(file string) (*Config, error) {

@@ -1,0 +1,288 @@
+package site
+
+import (
+	"fmt"
+	"html"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/timeline"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/util"
+)
+
+var (
+	kindCell   = ast.NewNodeKind("Cell")
+	kindExpect = ast.NewNodeKind("Expect")
+	kindDrop   = ast.NewNodeKind("Drop")
+)
+
+// A cellNode replaces a fenced code block: a Go cell of the chapter (Cell
+// set, with its Result when the chapter ran) or any other code.
+type cellNode struct {
+	ast.BaseBlock
+	Cell   *chapter.Cell
+	Result *chapter.Result
+	Report *chapter.Report
+	Lang   string
+	Title  string
+	Code   string
+	HL     map[int]bool
+}
+
+func (n *cellNode) Kind() ast.NodeKind           { return kindCell }
+func (n *cellNode) Dump(src []byte, level int)   { ast.DumpHelper(n, src, level, nil, nil) }
+func (n *expectNode) Kind() ast.NodeKind         { return kindExpect }
+func (n *expectNode) Dump(src []byte, level int) { ast.DumpHelper(n, src, level, nil, nil) }
+func (n *dropNode) Kind() ast.NodeKind           { return kindDrop }
+func (n *dropNode) Dump(src []byte, level int)   { ast.DumpHelper(n, src, level, nil, nil) }
+func (n *cellNode) IsRaw() bool                  { return true }
+func (n *expectNode) IsRaw() bool                { return true }
+func (n *dropNode) IsRaw() bool                  { return true }
+func (pageRenderer) heading(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	h := n.(*ast.Heading)
+	id, _ := h.AttributeString("id")
+	b, _ := id.([]byte)
+	if entering {
+		fmt.Fprintf(w, `<h%d id="%s">`, h.Level, html.EscapeString(string(b)))
+		return ast.WalkContinue, nil
+	}
+	fmt.Fprintf(w, `<a class="headerlink" href="#%s" title="Permanent link">&para;</a></h%d>`+"\n", html.EscapeString(string(b)), h.Level)
+	return ast.WalkContinue, nil
+}
+
+// An expectNode is an expect block: the timing expectations of a chapter.
+type expectNode struct {
+	ast.BaseBlock
+	Items  []*chapter.Expect
+	Report *chapter.Report
+}
+
+// A dropNode is an output block shown inside its cell.
+type dropNode struct{ ast.BaseBlock }
+
+// pageRenderer renders the nodes the site adds or overrides.
+type pageRenderer struct{}
+
+func (r pageRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindHeading, r.heading)
+	reg.Register(kindCell, renderCell)
+	reg.Register(kindExpect, renderExpect)
+	reg.Register(kindDrop, func(util.BufWriter, []byte, ast.Node, bool) (ast.WalkStatus, error) {
+		return ast.WalkSkipChildren, nil
+	})
+}
+
+// renderCell writes a code block; for a Go cell, also its title, its
+// verification badge, engine and duration, the captured stdout and stderr
+// (or the golden output when the chapter did not run), the failure and a
+// timing diagram. Everything captured is HTML-escaped.
+func renderCell(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*cellNode)
+	c, r := n.Cell, n.Result
+	if c == nil {
+		if n.Title != "" {
+			fmt.Fprintf(w, "<div class=\"code\"><div class=\"code-title\">%s</div>\n", html.EscapeString(n.Title))
+		}
+		writeCode(w, n.Lang, n.Code, n.HL)
+		if n.Title != "" {
+			w.WriteString("</div>\n")
+		}
+		return ast.WalkSkipChildren, nil
+	}
+	status := "norun"
+	if r != nil {
+		status = string(r.Status)
+	}
+	fmt.Fprintf(w, "<div class=\"cell cell-%s\" id=\"cell-%s\">\n<div class=\"cell-head\">", status, html.EscapeString(c.Name))
+	title := c.Title
+	if title == "" {
+		title = c.Name
+	}
+	fmt.Fprintf(w, `<span class="cell-title">%s</span>`, html.EscapeString(title))
+	if r != nil {
+		fmt.Fprintf(w, `<span class="badge badge-%s">%s</span>`, status, status)
+		meta := []string{html.EscapeString(r.Engine)}
+		if r.Status != chapter.Skip {
+			meta = append(meta, formatDuration(r.Time))
+		}
+		fmt.Fprintf(w, `<span class="cell-meta">%s</span>`, strings.Join(meta, " · "))
+	} else if c.NoRun {
+		w.WriteString(`<span class="badge badge-skip">not run</span>`)
+	}
+	w.WriteString("</div>\n")
+	var hl map[int]bool
+	for _, a := range c.Attrs {
+		if a.Key == "hl_lines" {
+			hl = parseLines(a.Value)
+		}
+	}
+	writeCode(w, "go", n.Code, hl)
+	switch {
+	case r != nil:
+		if r.Stdout != "" {
+			writeStream(w, "stdout", "output", r.Stdout)
+		}
+		if r.Stderr != "" {
+			writeStream(w, "stderr", "stderr", r.Stderr)
+		}
+		if r.Truncated {
+			w.WriteString("<p class=\"cell-note\">Output truncated.</p>\n")
+		}
+		if r.Error != "" {
+			cls := "cell-error"
+			if r.Status == chapter.Pass {
+				cls += " expected" // fails="…": the failure is the point
+			}
+			fmt.Fprintf(w, "<pre class=\"%s\">%s</pre>\n", cls, html.EscapeString(r.Error))
+		}
+		if len(r.Problems) > 0 {
+			w.WriteString("<details class=\"problems\" open><summary>Verification failed</summary>\n<pre>")
+			w.WriteString(html.EscapeString(strings.Join(r.Problems, "\n\n")))
+			w.WriteString("</pre></details>\n")
+		}
+		if len(r.Spans) > 0 {
+			w.WriteString(timelineSVG(r.Spans))
+		}
+	default:
+		for _, o := range c.Outputs {
+			label := "output"
+			if o.Stream == "stderr" {
+				label = "stderr"
+			}
+			writeStream(w, o.Stream+" golden", label, o.Text)
+		}
+	}
+	w.WriteString("</div>\n")
+	return ast.WalkSkipChildren, nil
+}
+
+func writeCode(w util.BufWriter, lang, code string, hl map[int]bool) {
+	cls := ""
+	if lang != "" {
+		cls = ` class="language-` + html.EscapeString(lang) + `"`
+	}
+	w.WriteString(`<div class="highlight"><button class="copy" type="button" title="Copy code" aria-label="Copy code">Copy</button><pre class="chroma"><code` + cls + ">")
+	w.WriteString(highlight(code, lang, hl))
+	w.WriteString("</code></pre></div>\n")
+}
+
+func writeStream(w util.BufWriter, cls, label, text string) {
+	fmt.Fprintf(w, "<div class=\"stream %s\"><div class=\"stream-label\">%s</div><pre>%s</pre></div>\n",
+		cls, label, html.EscapeString(strings.TrimRight(text, "\n")))
+}
+
+// formatDuration rounds a duration for display: 3 significant digits.
+func formatDuration(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond).String()
+	case d >= time.Millisecond:
+		return d.Round(10 * time.Microsecond).String()
+	case d >= time.Microsecond:
+		return d.Round(10 * time.Nanosecond).String()
+	}
+	return d.String()
+}
+
+// renderExpect writes an expect block as a list of expectations.
+//
+// Hook: the Report will gain an Expectations field with, per expectation,
+// the measured ratio, the bound and the ideal; expectationItem is where
+// those will be shown next to the text.
+func renderExpect(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*expectNode)
+	w.WriteString("<div class=\"expect\"><div class=\"expect-title\">Expectations</div>\n<ul>\n")
+	for _, e := range n.Items {
+		w.WriteString(expectationItem(e, n.Report))
+	}
+	w.WriteString("</ul></div>\n")
+	return ast.WalkSkipChildren, nil
+}
+
+func expectationItem(e *chapter.Expect, _ *chapter.Report) string {
+	return fmt.Sprintf("<li data-line=\"%d\"><code>%s</code></li>\n", e.Line, html.EscapeString(e.Text))
+}
+
+// timelineSVG draws spans as a timing diagram: one lane per distinct Lane
+// (in order of first start), a bar per span from start to end, a time axis.
+func timelineSVG(spans []timeline.Span) string {
+	const (
+		width  = 640.0
+		left   = 110.0
+		right  = 16.0
+		laneH  = 22.0
+		top    = 8.0
+		axisH  = 26.0
+		maxLen = 14
+	)
+	var lanes []string
+	index := map[string]int{}
+	var end time.Duration
+	for _, s := range spans {
+		if _, ok := index[s.Lane]; !ok {
+			index[s.Lane] = len(lanes)
+			lanes = append(lanes, s.Lane)
+		}
+		end = max(end, s.End)
+	}
+	if end <= 0 {
+		end = 1
+	}
+	step := niceStep(end)
+	height := top + float64(len(lanes))*laneH + axisH
+	scale := (width - left - right) / float64(end)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<figure class="timeline"><svg viewBox="0 0 %.0f %.0f" width="100%%" role="img" aria-label="Timing diagram: %d spans in %d lanes" xmlns="http://www.w3.org/2000/svg">`,
+		width, height, len(spans), len(lanes))
+	for i, l := range lanes {
+		y := top + float64(i)*laneH
+		name := l
+		if r := []rune(name); len(r) > maxLen {
+			name = string(r[:maxLen-1]) + "…"
+		}
+		fmt.Fprintf(&b, `<text class="tl-lane" x="%.0f" y="%.1f" text-anchor="end">%s</text>`, left-8, y+laneH/2+4, html.EscapeString(name))
+	}
+	axisY := top + float64(len(lanes))*laneH + 4
+	for t := time.Duration(0); t <= end; t += step {
+		x := left + float64(t)*scale
+		fmt.Fprintf(&b, `<line class="tl-grid" x1="%.1f" x2="%.1f" y1="%.0f" y2="%.0f"/>`, x, x, top, axisY)
+		fmt.Fprintf(&b, `<text class="tl-tick" x="%.1f" y="%.0f" text-anchor="middle">%s</text>`, x, axisY+14, t)
+	}
+	for _, s := range spans {
+		y := top + float64(index[s.Lane])*laneH + 3
+		x := left + float64(s.Start)*scale
+		w := math.Max(float64(s.End-s.Start)*scale, 1)
+		tip := s.Lane
+		if s.Label != "" {
+			tip += ": " + s.Label
+		}
+		fmt.Fprintf(&b, `<rect class="tl-bar" x="%.1f" y="%.1f" width="%.1f" height="%.0f" rx="2"><title>%s (%s–%s)</title></rect>`,
+			x, y, w, laneH-6, html.EscapeString(tip), s.Start.Round(time.Microsecond), s.End.Round(time.Microsecond))
+	}
+	b.WriteString("</svg></figure>\n")
+	return b.String()
+}
+
+// niceStep returns a tick interval of 1, 2 or 5 times a power of ten giving
+// at most 8 ticks over d.
+func niceStep(d time.Duration) time.Duration {
+	step := time.Duration(1)
+	for {
+		for _, m := range []time.Duration{1, 2, 5} {
+			if d/(step*m) <= 8 {
+				return step * m
+			}
+		}
+		step *= 10
+	}
+}

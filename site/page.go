@@ -1,0 +1,380 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/concurrency101/book/runner/chapter"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+	"go.yaml.in/yaml/v3"
+)
+
+// newMarkdown returns the goldmark instance for pages: GitHub Flavored
+// Markdown, heading attributes ({#id}, as attr_list), admonitions, and the
+// project's renderers for headings, code, cells and expectations. Raw HTML
+// stays dropped: a chapter cannot inject markup.
+func newMarkdown() goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithExtensions(extension.GFM, admonitions{}),
+		goldmark.WithParserOptions(parser.WithAttribute()),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(pageRenderer{}, 100))),
+	)
+}
+
+// A tocEntry is a heading of a page.
+type tocEntry struct {
+	Level int
+	Text  string
+	ID    string
+}
+
+// A linkRef is a link or image of a page, to rewrite and check.
+type linkRef struct {
+	node ast.Node // *ast.Link or *ast.Image
+	dest string
+	line int
+}
+
+// A section is the text of a page from one heading to the next, for search.
+type section struct {
+	ID, Title string
+	Text      strings.Builder
+}
+
+// page is one page being built.
+type page struct {
+	Page
+	file     string // path for diagnostics: docs dir joined with Src
+	src      []byte // the file, front matter blanked out
+	doc      ast.Node
+	ch       *chapter.Chapter
+	lines    *lineIndex
+	ids      map[string]bool
+	toc      []tocEntry
+	links    []*linkRef
+	h1       string
+	fmTitle  string
+	sections []*section
+	content  string
+	out      []byte // the whole HTML file
+	errs     []error
+}
+
+func (p *page) errorf(line int, format string, args ...any) {
+	p.errs = append(p.errs, fmt.Errorf("%s:%d: %s", p.file, line, fmt.Sprintf(format, args...)))
+}
+
+// parsePage parses a page, attaches the cell results of report (nil: show
+// the golden outputs) and collects headings and links. Problems in the
+// chapter's cells are recorded, the page is still built.
+func parsePage(md goldmark.Markdown, pg *page, src []byte, report *chapter.Report) {
+	ch, err := chapter.Parse(pg.file, src)
+	if el, ok := err.(chapter.ErrorList); ok {
+		for _, e := range el {
+			pg.errs = append(pg.errs, e)
+		}
+	} else if err != nil {
+		pg.errs = append(pg.errs, err)
+	}
+	pg.ch = ch
+	pg.lines = newLineIndex(src)
+	body := src
+	if end := frontMatterEnd(src); end > 0 {
+		var fm struct {
+			Title string `yaml:"title"`
+		}
+		if err := yaml.Unmarshal([]byte(ch.FrontMatter), &fm); err != nil {
+			pg.errorf(2, "front matter: %v", err)
+		}
+		pg.fmTitle = fm.Title
+		// Blank the front matter out without moving anything, so offsets
+		// and line numbers stay those of the file.
+		body = bytes.Clone(src)
+		for i := range end {
+			if body[i] != '\n' {
+				body[i] = ' '
+			}
+		}
+	}
+	pg.src = body
+	doc := md.Parser().Parse(text.NewReader(body))
+	pg.doc = doc
+	pg.ids = map[string]bool{}
+
+	if h, ok := doc.FirstChild().(*ast.Heading); ok && h.Level == 1 {
+		pg.h1 = plainText(h, body)
+	}
+	cells := map[int]*chapter.Cell{}
+	outputs := map[int]bool{}
+	expects := map[int]*chapter.Expect{}
+	for _, c := range ch.Cells {
+		cells[c.Line] = c
+		for _, o := range c.Outputs {
+			outputs[o.Line] = true
+		}
+	}
+	for _, e := range ch.Expects {
+		expects[e.Line] = e
+	}
+
+	var replace [][2]ast.Node
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			t := plainText(n, body)
+			id := ""
+			if v, ok := n.AttributeString("id"); ok {
+				if b, ok := v.([]byte); ok {
+					id = string(b)
+				}
+			}
+			if id == "" {
+				id = Slugify(t)
+			}
+			id = uniqueID(id, pg.ids)
+			n.SetAttributeString("id", []byte(id))
+			pg.toc = append(pg.toc, tocEntry{Level: n.Level, Text: t, ID: id})
+		case *ast.Link:
+			pg.links = append(pg.links, &linkRef{node: n, dest: string(n.Destination), line: pg.lines.line(n.Pos())})
+		case *ast.Image:
+			pg.links = append(pg.links, &linkRef{node: n, dest: string(n.Destination), line: pg.lines.line(n.Pos())})
+		case *ast.FencedCodeBlock:
+			line := pg.lines.line(n.Pos())
+			lang, attrs := splitInfo(string(n.Info.Value(body)))
+			code := blockText(n, body)
+			var repl ast.Node
+			switch {
+			case lang == "go" && cells[line] != nil:
+				c := cells[line]
+				cn := &cellNode{Cell: c, Code: c.Code}
+				if report != nil {
+					cn.Result = report.Result(c.Name)
+				}
+				cn.Report = report
+				repl = cn
+			case lang == "output" && outputs[line]:
+				repl = &dropNode{} // shown inside its cell
+			case lang == "expect":
+				en := &expectNode{Report: report}
+				for i := range n.Lines().Len() {
+					if e := expects[line+1+i]; e != nil {
+						en.Items = append(en.Items, e)
+					}
+				}
+				repl = en
+			default:
+				cn := &cellNode{Lang: lang, Code: code}
+				if as, err := chapter.ParseAttrs(attrs); err == nil {
+					for _, a := range as {
+						switch a.Key {
+						case "title":
+							cn.Title = a.Value
+						case "hl_lines":
+							cn.HL = parseLines(a.Value)
+						}
+					}
+				}
+				repl = cn
+			}
+			replace = append(replace, [2]ast.Node{n, repl})
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, r := range replace {
+		r[0].Parent().ReplaceChild(r[0].Parent(), r[0], r[1])
+	}
+	pg.collectSections()
+}
+
+// collectSections splits the text of the page at its headings.
+func (pg *page) collectSections() {
+	cur := &section{Title: pg.Title}
+	pg.sections = []*section{cur}
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Heading:
+				id, _ := c.AttributeString("id")
+				b, _ := id.([]byte)
+				cur = &section{ID: string(b), Title: plainText(c, pg.src)}
+				pg.sections = append(pg.sections, cur)
+			case *cellNode:
+				cur.Text.WriteString(c.Code)
+				cur.Text.WriteByte('\n')
+			case *Admonition, *ast.List, *ast.ListItem, *ast.Blockquote:
+				walk(c)
+			default:
+				if c.Type() == ast.TypeBlock {
+					cur.Text.WriteString(plainText(c, pg.src))
+					cur.Text.WriteByte('\n')
+				}
+			}
+		}
+	}
+	walk(pg.doc)
+}
+
+// plainText is the text of an inline tree: what Python-Markdown's toc slugs
+// and what search indexes.
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				b.Write(c.Segment.Value(src))
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					b.WriteByte(' ')
+				}
+			case *ast.String:
+				b.Write(c.Value)
+			case *ast.RawHTML, *ast.HTMLBlock:
+			default:
+				if c.Type() == ast.TypeBlock && b.Len() > 0 {
+					b.WriteByte(' ')
+				}
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+// blockText is the content of a fenced block.
+func blockText(n *ast.FencedCodeBlock, src []byte) string {
+	var b strings.Builder
+	for i := range n.Lines().Len() {
+		s := n.Lines().At(i)
+		b.Write(s.Value(src))
+	}
+	return b.String()
+}
+
+func splitInfo(info string) (lang, rest string) {
+	info = strings.TrimSpace(info)
+	if i := strings.IndexAny(info, " \t"); i >= 0 {
+		return info[:i], strings.TrimSpace(info[i:])
+	}
+	return info, ""
+}
+
+// frontMatterEnd is the offset after YAML front matter, 0 if there is none.
+func frontMatterEnd(src []byte) int {
+	first, rest, found := bytes.Cut(src, []byte("\n"))
+	if !found || string(bytes.TrimRight(first, " \r")) != "---" {
+		return 0
+	}
+	off := len(first) + 1
+	for len(rest) > 0 {
+		line, after, _ := bytes.Cut(rest, []byte("\n"))
+		next := min(off+len(line)+1, len(src))
+		if t := string(bytes.TrimRight(line, " \r")); t == "---" || t == "..." {
+			return next
+		}
+		off, rest = next, after
+	}
+	return 0
+}
+
+// resolveLinks rewrites the relative links of a page to .md files into
+// links to their .html pages, and checks that every relative target exists
+// (a page, a #fragment of a page, or another file of the docs directory).
+func (pg *page) resolveLinks(pages map[string]*page, files map[string]bool) {
+	for _, l := range pg.links {
+		dest := l.dest
+		if dest == "" || isExternal(dest) {
+			continue
+		}
+		target, frag, _ := strings.Cut(dest, "#")
+		target, _, _ = strings.Cut(target, "?")
+		if target == "" {
+			if frag != "" && !pg.ids[frag] {
+				pg.errorf(l.line, "link to #%s: no such heading in this page", frag)
+			}
+			continue
+		}
+		if strings.HasPrefix(target, "/") {
+			pg.errorf(l.line, "link to %s: absolute paths break when the site is opened from a file; use a relative link", dest)
+			continue
+		}
+		resolved := path.Join(path.Dir(pg.Src), target)
+		if strings.HasSuffix(target, "/") {
+			resolved = path.Join(resolved, "index.md")
+		}
+		if t, ok := pages[resolved]; ok {
+			if frag != "" && !t.ids[frag] {
+				pg.errorf(l.line, "link to %s: no heading #%s in %s", dest, frag, resolved)
+			}
+			href := relURL(pg.URL, t.URL)
+			if frag != "" {
+				href += "#" + frag
+			}
+			setDest(l.node, href)
+			continue
+		}
+		if strings.HasSuffix(resolved, ".md") {
+			pg.errorf(l.line, "link to %s: no page %s in the docs directory", dest, resolved)
+			continue
+		}
+		if !files[resolved] {
+			pg.errorf(l.line, "link to %s: no file %s in the docs directory", dest, resolved)
+		}
+	}
+}
+
+func setDest(n ast.Node, d string) {
+	switch n := n.(type) {
+	case *ast.Link:
+		n.Destination = []byte(d)
+	case *ast.Image:
+		n.Destination = []byte(d)
+	}
+}
+
+// relURL is the relative URL from the page at from to the file at to, both
+// relative to the site root.
+func relURL(from, to string) string {
+	return rootOf(from) + to
+}
+
+// rootOf is the relative URL of the site root seen from the page at url:
+// "" at the top, "../" one directory down.
+func rootOf(url string) string {
+	return strings.Repeat("../", strings.Count(url, "/"))
+}
+
+// lineIndex maps byte offsets to 1-based line numbers.
+type lineIndex struct{ starts []int }
+
+func newLineIndex(src []byte) *lineIndex {
+	li := &lineIndex{starts: []int{0}}
+	for i, b := range src {
+		if b == '\n' {
+			li.starts = append(li.starts, i+1)
+		}
+	}
+	return li
+}
+
+func (li *lineIndex) line(off int) int {
+	if off < 0 {
+		return 0
+	}
+	return sort.Search(len(li.starts), func(i int) bool { return li.starts[i] > off })
+}
