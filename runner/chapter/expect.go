@@ -1,0 +1,595 @@
+package chapter
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// An Expectation is a parsed line of an expect block: a claim about the
+// ratio of two cells' wall-clock times, checked against a bound that may
+// depend on the number of cores the machine offers.
+//
+//	speedup cpu-pool over cpu-sync >= 0.8 * min(cores, 20) ideal 20 / ceil(20 / min(cores, 20))
+type Expectation struct {
+	Line  int    // the line in the chapter
+	Text  string // the line as written, without a trailing comment
+	Cell  string // the cell whose speedup is claimed (A in "speedup A over B")
+	Over  string // the baseline cell (B)
+	Op    string // ">=" or "<="
+	Bound *Expr
+	Ideal *Expr // nil when the line names no ideal
+}
+
+// UsesCores reports whether the bound or the ideal depends on the number of
+// cores, which makes the verdict depend on how many the machine offers.
+func (e *Expectation) UsesCores() bool {
+	return e.Bound.UsesCores() || e.Ideal != nil && e.Ideal.UsesCores()
+}
+
+// ParseExpect parses one line of an expect block.
+func ParseExpect(x *Expect) (*Expectation, error) {
+	text := x.Text
+	if i := strings.IndexByte(text, '#'); i >= 0 {
+		text = text[:i]
+	}
+	text = strings.TrimSpace(text)
+	e := &Expectation{Line: x.Line, Text: text}
+	f := strings.Fields(text)
+	switch {
+	case len(f) == 0:
+		return nil, errors.New("empty expectation")
+	case f[0] != "speedup":
+		return nil, fmt.Errorf("unknown expectation %q: want speedup A over B >= bound", f[0])
+	case len(f) < 5 || f[2] != "over":
+		return nil, errors.New("malformed expectation: want speedup A over B >= bound [ideal expr]")
+	}
+	e.Cell, e.Over, e.Op = f[1], f[3], f[4]
+	if e.Op != ">=" && e.Op != "<=" {
+		return nil, fmt.Errorf("comparison %q: want >= or <=", e.Op)
+	}
+	// The bound is what follows the operator; "ideal" ends it.
+	rest := text[strings.Index(text, e.Op)+len(e.Op):]
+	p := &exprParser{src: rest}
+	p.next()
+	var err error
+	if e.Bound, err = p.expr(); err != nil {
+		return nil, fmt.Errorf("bound: %v", err)
+	}
+	if p.tok == "ideal" {
+		p.next()
+		if e.Ideal, err = p.expr(); err != nil {
+			return nil, fmt.Errorf("ideal: %v", err)
+		}
+	}
+	if p.tok != "" {
+		return nil, fmt.Errorf("unexpected %q after the expression", p.tok)
+	}
+	return e, nil
+}
+
+// ParseExpects parses the chapter's expect lines and checks that the cells
+// they name exist and can be timed: complete programs that run. Every
+// problem is reported, at its line.
+func ParseExpects(ch *Chapter) ([]*Expectation, ErrorList) {
+	var out []*Expectation
+	var errs ErrorList
+	bad := func(line int, format string, args ...any) {
+		errs = append(errs, &Error{Path: ch.Path, Line: line, Msg: fmt.Sprintf(format, args...)})
+	}
+	for _, x := range ch.Expects {
+		e, err := ParseExpect(x)
+		if err != nil {
+			bad(x.Line, "expect: %v", err)
+			continue
+		}
+		ok := true
+		for _, name := range []string{e.Cell, e.Over} {
+			c := ch.Cell(name)
+			switch {
+			case c == nil:
+				bad(x.Line, "expect: no cell named %q", name)
+			case !c.Program:
+				bad(x.Line, "expect: cell %s is a fragment: only complete programs (package main) can be timed", name)
+			case c.NoRun:
+				bad(x.Line, "expect: cell %s is norun", name)
+			case c.Fails != nil:
+				bad(x.Line, "expect: cell %s is expected to fail", name)
+			default:
+				continue
+			}
+			ok = false
+		}
+		if e.Cell == e.Over && ok {
+			bad(x.Line, "expect: a cell's speedup over itself")
+			ok = false
+		}
+		if ok {
+			out = append(out, e)
+		}
+	}
+	return out, errs
+}
+
+// An Expr is a node of a bound's arithmetic: a number, cores, an operator
+// (+ - * / and "neg") applied to Args, or a function (min, max, ceil,
+// floor).
+type Expr struct {
+	Op   string // "num", "cores", "+", "-", "*", "/", "neg", "min", "max", "ceil", "floor"
+	Num  float64
+	Args []*Expr
+}
+
+// Eval computes the expression for a machine with the given cores.
+func (x *Expr) Eval(cores int) (float64, error) {
+	if x.Op == "num" {
+		return x.Num, nil
+	}
+	if x.Op == "cores" {
+		return float64(cores), nil
+	}
+	v := make([]float64, len(x.Args))
+	for i, a := range x.Args {
+		var err error
+		if v[i], err = a.Eval(cores); err != nil {
+			return 0, err
+		}
+	}
+	switch x.Op {
+	case "+":
+		return v[0] + v[1], nil
+	case "-":
+		return v[0] - v[1], nil
+	case "*":
+		return v[0] * v[1], nil
+	case "/":
+		if v[1] == 0 {
+			return 0, fmt.Errorf("division by zero in %s", x)
+		}
+		return v[0] / v[1], nil
+	case "neg":
+		return -v[0], nil
+	case "ceil":
+		return math.Ceil(v[0]), nil
+	case "floor":
+		return math.Floor(v[0]), nil
+	case "min":
+		m := v[0]
+		for _, f := range v[1:] {
+			m = math.Min(m, f)
+		}
+		return m, nil
+	case "max":
+		m := v[0]
+		for _, f := range v[1:] {
+			m = math.Max(m, f)
+		}
+		return m, nil
+	}
+	return 0, fmt.Errorf("unknown operation %q", x.Op)
+}
+
+// UsesCores reports whether the value depends on cores.
+func (x *Expr) UsesCores() bool {
+	if x.Op == "cores" {
+		return true
+	}
+	for _, a := range x.Args {
+		if a.UsesCores() {
+			return true
+		}
+	}
+	return false
+}
+
+// String prints the expression with the parentheses it needs.
+func (x *Expr) String() string { return x.str(0) }
+
+var precedence = map[string]int{"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3}
+
+func (x *Expr) str(outer int) string {
+	switch x.Op {
+	case "num":
+		return strconv.FormatFloat(x.Num, 'g', -1, 64)
+	case "cores":
+		return "cores"
+	case "neg":
+		if outer > 3 { // - -x would read as a decrement
+			return "(-" + x.Args[0].str(4) + ")"
+		}
+		return "-" + x.Args[0].str(4)
+	case "+", "-", "*", "/":
+		p := precedence[x.Op]
+		// The right operand of - and / binds tighter: a - (b - c).
+		s := x.Args[0].str(p) + " " + x.Op + " " + x.Args[1].str(p+1)
+		if p < outer {
+			return "(" + s + ")"
+		}
+		return s
+	}
+	args := make([]string, len(x.Args))
+	for i, a := range x.Args {
+		args[i] = a.str(0)
+	}
+	return x.Op + "(" + strings.Join(args, ", ") + ")"
+}
+
+// exprParser is a recursive-descent parser over a one-token lookahead.
+type exprParser struct {
+	src string
+	tok string // "" at the end
+	err error
+}
+
+func (p *exprParser) next() {
+	s := strings.TrimLeft(p.src, " \t")
+	if s == "" {
+		p.tok, p.src = "", ""
+		return
+	}
+	n := 1
+	switch c := s[0]; {
+	case c >= '0' && c <= '9' || c == '.':
+		for n < len(s) && (s[n] >= '0' && s[n] <= '9' || s[n] == '.' || s[n] == '_') {
+			n++
+		}
+	case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_':
+		for n < len(s) && (s[n] >= 'a' && s[n] <= 'z' || s[n] >= 'A' && s[n] <= 'Z' || s[n] == '_' || s[n] >= '0' && s[n] <= '9') {
+			n++
+		}
+	}
+	p.tok, p.src = s[:n], s[n:]
+}
+
+func (p *exprParser) expr() (*Expr, error) {
+	x, err := p.term()
+	for err == nil && (p.tok == "+" || p.tok == "-") {
+		op := p.tok
+		p.next()
+		var y *Expr
+		if y, err = p.term(); err == nil {
+			x = &Expr{Op: op, Args: []*Expr{x, y}}
+		}
+	}
+	return x, err
+}
+
+func (p *exprParser) term() (*Expr, error) {
+	x, err := p.unary()
+	for err == nil && (p.tok == "*" || p.tok == "/") {
+		op := p.tok
+		p.next()
+		var y *Expr
+		if y, err = p.unary(); err == nil {
+			x = &Expr{Op: op, Args: []*Expr{x, y}}
+		}
+	}
+	return x, err
+}
+
+func (p *exprParser) unary() (*Expr, error) {
+	if p.tok == "-" {
+		p.next()
+		x, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		return &Expr{Op: "neg", Args: []*Expr{x}}, nil
+	}
+	return p.primary()
+}
+
+var arity = map[string][2]int{"min": {1, -1}, "max": {1, -1}, "ceil": {1, 1}, "floor": {1, 1}}
+
+func (p *exprParser) primary() (*Expr, error) {
+	tok := p.tok
+	switch {
+	case tok == "":
+		return nil, errors.New("unexpected end of the expression")
+	case tok == "(":
+		p.next()
+		x, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		if p.tok != ")" {
+			return nil, fmt.Errorf("missing ) before %q", p.tok)
+		}
+		p.next()
+		return x, nil
+	case tok[0] >= '0' && tok[0] <= '9' || tok[0] == '.':
+		f, err := strconv.ParseFloat(tok, 64)
+		if err != nil {
+			return nil, fmt.Errorf("bad number %q", tok)
+		}
+		p.next()
+		return &Expr{Op: "num", Num: f}, nil
+	case tok == "cores":
+		p.next()
+		return &Expr{Op: "cores"}, nil
+	}
+	ar, ok := arity[tok]
+	if !ok {
+		return nil, fmt.Errorf("unexpected %q: want a number, cores, min, max, ceil, floor or (", tok)
+	}
+	p.next()
+	if p.tok != "(" {
+		return nil, fmt.Errorf("%s needs arguments in parentheses", tok)
+	}
+	p.next()
+	x := &Expr{Op: tok}
+	for {
+		a, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		x.Args = append(x.Args, a)
+		if p.tok == ")" {
+			p.next()
+			break
+		}
+		if p.tok != "," {
+			return nil, fmt.Errorf("%s: want , or ) before %q", tok, p.tok)
+		}
+		p.next()
+	}
+	if len(x.Args) < ar[0] || ar[1] >= 0 && len(x.Args) > ar[1] {
+		return nil, fmt.Errorf("%s takes one argument, got %d", tok, len(x.Args))
+	}
+	return x, nil
+}
+
+// ExpectStatus is the outcome of an expectation.
+type ExpectStatus string
+
+// The outcomes of an expectation. Inconclusive means the machine could not
+// show what the expectation needs (too few usable cores, other load): it is
+// reported, not a failure, unless the runner is strict.
+const (
+	ExpectPass         ExpectStatus = "pass"
+	ExpectFail         ExpectStatus = "fail"
+	ExpectInconclusive ExpectStatus = "inconclusive"
+	ExpectSkip         ExpectStatus = "skip"
+)
+
+// An ExpectResult is what checking one expectation found.
+type ExpectResult struct {
+	Line    int          `json:"line"`
+	Text    string       `json:"text"`
+	Cell    string       `json:"cell"`
+	Over    string       `json:"over"`
+	Op      string       `json:"op"`
+	Status  ExpectStatus `json:"status"`
+	Reason  string       `json:"reason,omitempty"`  // why it failed, is inconclusive or skipped
+	Ratio   float64      `json:"ratio,omitempty"`   // median of the paired ratios time(Over)/time(Cell)
+	Samples []float64    `json:"samples,omitempty"` // the paired ratios, in run order
+	Bound   float64      `json:"bound,omitempty"`   // at Cores
+	Ideal   float64      `json:"ideal,omitempty"`   // at Cores; 0 when the line names none
+	Cores   int          `json:"cores,omitempty"`   // the value of cores the bound was evaluated with
+	// CoresRange is the range of core counts the load during the runs
+	// allows, when it is more than one value: "1-2".
+	CoresRange string `json:"cores_range,omitempty"`
+	// Recorded is the ratio in the chapter's timing record for the same
+	// expectation and engine, 0 if none; RecordedOn describes its machine.
+	Recorded   float64 `json:"recorded,omitempty"`
+	RecordedOn string  `json:"recorded_on,omitempty"`
+}
+
+// Summary prints the measurement as the report shows it:
+// "speedup cpu-pool over cpu-sync: 1.93x (bound >= 1.60, ideal 2.00; 97% of ideal)".
+func (r *ExpectResult) Summary() string {
+	s := fmt.Sprintf("speedup %s over %s", r.Cell, r.Over)
+	if len(r.Samples) == 0 {
+		return s
+	}
+	s += fmt.Sprintf(": %.2fx (bound %s %.2f", r.Ratio, r.Op, r.Bound)
+	if r.Ideal > 0 {
+		s += fmt.Sprintf(", ideal %.2f; %.0f%% of ideal", r.Ideal, 100*r.Ratio/r.Ideal)
+	}
+	if r.CoresRange != "" {
+		s += "; cores " + r.CoresRange
+	}
+	return s + ")"
+}
+
+// Judge checks an expectation against its paired ratios. The ratios are
+// time(Over)/time(Cell) of runs made side by side; their median is the
+// measurement. The bound is evaluated for every core count from lo to hi,
+// the range the machine's measured parallelism allows: a verdict that
+// differs within the range is inconclusive, since the machine could not
+// show which one holds.
+func Judge(e *Expectation, samples []float64, lo, hi int) *ExpectResult {
+	r := &ExpectResult{Line: e.Line, Text: e.Text, Cell: e.Cell, Over: e.Over, Op: e.Op, Samples: samples, Cores: lo}
+	if len(samples) == 0 {
+		r.Status, r.Reason = ExpectSkip, "no measurements"
+		return r
+	}
+	r.Ratio = Median(samples)
+	if !e.UsesCores() {
+		hi = lo
+	}
+	if hi > lo {
+		r.CoresRange = fmt.Sprintf("%d-%d", lo, hi)
+	}
+	verdicts := map[bool][]int{}
+	for c := lo; c <= hi; c++ {
+		b, err := e.Bound.Eval(c)
+		if err != nil {
+			r.Status, r.Reason = ExpectFail, "bound: "+err.Error()
+			return r
+		}
+		if c == lo {
+			r.Bound = b
+			if e.Ideal != nil {
+				if r.Ideal, err = e.Ideal.Eval(c); err != nil {
+					r.Status, r.Reason = ExpectFail, "ideal: "+err.Error()
+					return r
+				}
+			}
+		}
+		ok := r.Ratio >= b
+		if e.Op == "<=" {
+			ok = r.Ratio <= b
+		}
+		verdicts[ok] = append(verdicts[ok], c)
+	}
+	switch {
+	case len(verdicts[true]) > 0 && len(verdicts[false]) > 0:
+		r.Status = ExpectInconclusive
+		r.Reason = fmt.Sprintf("the machine offered between %d and %d usable cores: the bound holds for %s, not for %s",
+			lo, hi, coreList(verdicts[true]), coreList(verdicts[false]))
+	case len(verdicts[true]) > 0:
+		r.Status = ExpectPass
+	default:
+		r.Status = ExpectFail
+		r.Reason = fmt.Sprintf("speedup %.2fx is not %s %.2f", r.Ratio, e.Op, r.Bound)
+	}
+	return r
+}
+
+func coreList(cs []int) string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = strconv.Itoa(c)
+	}
+	if len(s) == 1 {
+		return s[0] + " cores"
+	}
+	return strings.Join(s, ", ") + " cores"
+}
+
+// Median returns the median of v (the mean of the middle two for an even
+// count), or 0 for none.
+func Median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if n := len(s); n%2 == 1 {
+		return s[n/2]
+	} else {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+}
+
+// A Machine describes where timings were measured.
+type Machine struct {
+	CPUs       int `json:"cpus"`       // runtime.NumCPU
+	GOMAXPROCS int `json:"gomaxprocs"` // of the runner
+	Cores      int `json:"cores"`      // what cores evaluated to
+	// Parallelism is the measured effective parallelism: how many
+	// goroutines spinning at once got done per unit of time, relative to
+	// one, with the load of the moment.
+	Parallelism float64 `json:"parallelism,omitempty"`
+	CPUModel    string  `json:"cpu_model,omitempty"`
+	OS          string  `json:"os"`
+	Arch        string  `json:"arch"`
+	GoVersion   string  `json:"go_version"`
+	Yaegi       string  `json:"yaegi,omitempty"` // the interpreter's module version
+	Engine      string  `json:"engine"`
+}
+
+// String describes the machine in one line.
+func (m *Machine) String() string {
+	s := fmt.Sprintf("%d cpus, GOMAXPROCS %d", m.CPUs, m.GOMAXPROCS)
+	if m.Parallelism > 0 {
+		s += fmt.Sprintf(", parallelism %.2f", m.Parallelism)
+	}
+	if m.CPUModel != "" {
+		s += ", " + m.CPUModel
+	}
+	s += fmt.Sprintf(", %s/%s, %s, engine %s", m.OS, m.Arch, m.GoVersion, m.Engine)
+	if m.Engine == "yaegi" && m.Yaegi != "" {
+		s += " " + m.Yaegi
+	}
+	return s
+}
+
+// Timings is a chapter's golden timing record, stored beside it
+// (chapters/cpu.md: chapters/cpu.timings.json) by -update: one record per
+// engine, since the interpreter and compiled code scale differently.
+type Timings struct {
+	Records []*TimingRecord `json:"records"`
+}
+
+// A TimingRecord is the expectations of a chapter as measured by one
+// engine on one machine.
+type TimingRecord struct {
+	Engine       string          `json:"engine"`
+	Machine      Machine         `json:"machine"`
+	Date         time.Time       `json:"date"`
+	Count        int             `json:"count"` // runs per timed cell
+	Expectations []*ExpectResult `json:"expectations"`
+}
+
+// TimingsPath is the file of a chapter's timing record.
+func TimingsPath(chapterPath string) string {
+	return strings.TrimSuffix(chapterPath, ".md") + ".timings.json"
+}
+
+// ReadTimings reads the timing record of the chapter at chapterPath; a
+// chapter without one has an empty record and no error.
+func ReadTimings(chapterPath string) (*Timings, error) {
+	data, err := os.ReadFile(TimingsPath(chapterPath))
+	if errors.Is(err, os.ErrNotExist) {
+		return &Timings{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var t Timings
+	if err := json.Unmarshal(data, &t); err != nil {
+		return nil, fmt.Errorf("%s: %v", TimingsPath(chapterPath), err)
+	}
+	return &t, nil
+}
+
+// Record returns the record of the engine, or nil.
+func (t *Timings) Record(engine string) *TimingRecord {
+	for _, r := range t.Records {
+		if r.Engine == engine {
+			return r
+		}
+	}
+	return nil
+}
+
+// Set replaces the record of r's engine, or adds it.
+func (t *Timings) Set(r *TimingRecord) {
+	for i, old := range t.Records {
+		if old.Engine == r.Engine {
+			t.Records[i] = r
+			return
+		}
+	}
+	t.Records = append(t.Records, r)
+	sort.Slice(t.Records, func(i, j int) bool { return t.Records[i].Engine < t.Records[j].Engine })
+}
+
+// Find returns the recorded result for the expectation written as text, or
+// nil.
+func (r *TimingRecord) Find(text string) *ExpectResult {
+	for _, e := range r.Expectations {
+		if e.Text == text {
+			return e
+		}
+	}
+	return nil
+}
+
+// WriteTimings stores the timing record of the chapter at chapterPath,
+// atomically.
+func WriteTimings(chapterPath string, t *Timings) error {
+	data, err := json.MarshalIndent(t, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFile(TimingsPath(chapterPath), append(data, '\n'))
+}
