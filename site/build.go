@@ -38,7 +38,8 @@ type Site struct {
 	Pages  []*Page
 	Files  map[string][]byte // path relative to the output directory -> content
 	copies map[string]string // output path -> source file to copy
-	pages  []*page
+	pages  []*page           // in file order
+	order  []*page           // the nav's pages in order, then the others
 }
 
 // Content returns the HTML of the article of the page with the given Src,
@@ -154,10 +155,17 @@ func Load(opts Options) (*Site, error) {
 		p.content = b.String()
 	})
 	for _, p := range s.pages {
+		sort.SliceStable(p.errs, func(i, j int) bool { return errLine(p.errs[i]) < errLine(p.errs[j]) })
 		errs = append(errs, p.errs...)
 		s.Pages = append(s.Pages, &p.Page)
 	}
 
+	s.order = order
+	for _, p := range s.pages {
+		if !p.InNav {
+			s.order = append(s.order, p)
+		}
+	}
 	l := newLayout(cfg, nav, byPath, order, opts.LiveReload)
 	parallel(s.pages, func(p *page) {
 		p.out = l.page(p)
@@ -331,4 +339,11 @@ func sitemap(cfg *Config, pages []*page) []byte {
 	}
 	b.WriteString("</urlset>\n")
 	return b.Bytes()
+}
+
+func errLine(err error) int {
+	if e, ok := err.(*chapter.Error); ok {
+		return e.Line
+	}
+	return 0
 }

@@ -57,6 +57,9 @@ func highlight(code, lang string, hl map[int]bool) string {
 // tokenClass is the class chroma's HTML formatter gives a token type: its
 // own, else its parent's.
 func tokenClass(t chroma.TokenType) string {
+	if t == chroma.TextWhitespace || t == chroma.Text {
+		return "" // no colour: a span would only make the page bigger
+	}
 	for t != 0 {
 		if cls, ok := chroma.StandardTypes[t]; ok {
 			return cls

@@ -70,7 +70,7 @@ type page struct {
 }
 
 func (p *page) errorf(line int, format string, args ...any) {
-	p.errs = append(p.errs, fmt.Errorf("%s:%d: %s", p.file, line, fmt.Sprintf(format, args...)))
+	p.errs = append(p.errs, &chapter.Error{Path: p.file, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
 // parsePage parses a page, attaches the cell results of report (nil: show
