@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"io"
 	"log"
 	"os"
@@ -15,6 +17,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -47,7 +50,9 @@ type workerState struct {
 	session *interp.Interpreter
 	imports map[string]bool // "name path" specs the session has
 	exports interp.Exports
-	cur     int // seq of the cell running, for exit and memory reports
+	keys    map[string]string // import path to its key in exports
+	host    map[string]bool   // the worker's own goroutines
+	cur     int               // seq of the cell running, for exit and memory reports
 	curMu   sync.Mutex
 	baseEnv []string
 	limit   int64
@@ -63,6 +68,12 @@ func serveWorker(nonce string) int {
 	start := time.Now()
 	w := &workerState{nonce: nonce, out: json.NewEncoder(out), imports: map[string]bool{}, baseEnv: os.Environ()}
 	w.exports = w.symbols()
+	w.keys = map[string]string{}
+	for key := range w.exports {
+		if i := strings.LastIndexByte(key, '/'); i > 0 {
+			w.keys[key[:i]] = key
+		}
+	}
 	if s := os.Getenv("BOOK_MEMORY_LIMIT"); s != "" {
 		fmt.Sscan(s, &w.limit)
 	}
@@ -70,6 +81,7 @@ func serveWorker(nonce string) int {
 		debug.SetMemoryLimit(w.limit)
 		go w.watchMemory()
 	}
+	w.host = goroutineIDs()
 	// Log output of the host (not of cells) must never reach the streams.
 	log.SetOutput(io.Discard)
 	if err := w.send(response{Seq: 0, ReadyAfter: time.Since(start)}); err != nil {
@@ -98,9 +110,8 @@ func (w *workerState) send(r response) error {
 	return w.out.Encode(r)
 }
 
-// symbols are the standard library's tables, with the book's extra
-// packages, and with os.Exit and log.Fatal ending the worker the way they
-// end a program rather than panicking as the restricted tables do.
+// symbols are the standard library's tables with the book's extra
+// packages.
 func (w *workerState) symbols() interp.Exports {
 	ex := interp.Exports{}
 	for k, v := range stdlib.Symbols {
@@ -109,21 +120,26 @@ func (w *workerState) symbols() interp.Exports {
 	for k, v := range symbols.Symbols {
 		ex[k] = v
 	}
-	osSyms := map[string]reflect.Value{}
-	for k, v := range ex["os/os"] {
-		osSyms[k] = v
-	}
-	osSyms["Exit"] = reflect.ValueOf(w.exit)
-	ex["os/os"] = osSyms
-	logSyms := map[string]reflect.Value{}
-	for k, v := range ex["log/log"] {
-		logSyms[k] = v
-	}
-	logSyms["Fatal"] = reflect.ValueOf(func(v ...any) { log.Default().Output(2, fmt.Sprint(v...)); w.exit(1) })
-	logSyms["Fatalf"] = reflect.ValueOf(func(f string, v ...any) { log.Default().Output(2, fmt.Sprintf(f, v...)); w.exit(1) })
-	logSyms["Fatalln"] = reflect.ValueOf(func(v ...any) { log.Default().Output(2, fmt.Sprintln(v...)); w.exit(1) })
-	ex["log/log"] = logSyms
 	return ex
+}
+
+// overrides make os.Exit and log.Fatal end the worker the way they end a
+// program, rather than panicking as the restricted tables do. They are
+// loaded by a Use of their own, after the standard library's, whose Use
+// installs the restricted versions.
+func (w *workerState) overrides() interp.Exports {
+	fatal := func(s string) {
+		log.New(os.Stderr, "", log.LstdFlags).Output(3, s)
+		w.exit(1)
+	}
+	return interp.Exports{
+		"os/os": {"Exit": reflect.ValueOf(w.exit)},
+		"log/log": {
+			"Fatal":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
+			"Fatalf":  reflect.ValueOf(func(f string, v ...any) { fatal(fmt.Sprintf(f, v...)) }),
+			"Fatalln": reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
+		},
+	}
 }
 
 // exit ends the worker as os.Exit ends a program: the runner is told the
@@ -156,10 +172,26 @@ func (w *workerState) fences(seq int, edge string) {
 	os.Stderr.WriteString(fence(w.nonce, seq, edge))
 }
 
-func (w *workerState) newInterp() *interp.Interpreter {
+// newInterp makes an interpreter that knows the packages in imports, or
+// every package when imports is nil. Loading only what a program imports
+// keeps a fresh interpreter cheap; fmt is always loaded because loading it
+// is what makes the interpreter install its restricted standard library.
+func (w *workerState) newInterp(imports []string) *interp.Interpreter {
 	i := interp.New(interp.Options{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Env: os.Environ()})
-	if err := i.Use(w.exports); err != nil {
+	ex := w.exports
+	if imports != nil {
+		ex = interp.Exports{"fmt/fmt": w.exports["fmt/fmt"]}
+		for _, path := range imports {
+			if key := w.keys[path]; key != "" {
+				ex[key] = w.exports[key]
+			}
+		}
+	}
+	if err := i.Use(ex); err != nil {
 		panic(err) // the tables are built in; this cannot depend on input
+	}
+	if err := i.Use(w.overrides()); err != nil {
+		panic(err)
 	}
 	return i
 }
@@ -173,13 +205,13 @@ func (w *workerState) run(req *request) (resp response) {
 	resp.Seq = req.Seq
 	procs := runtime.GOMAXPROCS(0)
 	wd, _ := os.Getwd()
-	before := goroutineIDs()
+	base := runtime.NumGoroutine()
 	timeline.Reset()
 	w.fences(req.Seq, "start")
 	defer func() {
 		spans, dropped := timeline.Spans()
 		resp.Spans, resp.Dropped = spans, dropped
-		resp.Leftover = w.leftover(before)
+		resp.Leftover = leftover(base)
 		w.fences(req.Seq, "end")
 		runtime.GOMAXPROCS(procs)
 		restoreEnv(w.baseEnv)
@@ -193,11 +225,11 @@ func (w *workerState) run(req *request) (resp response) {
 	var pieces []piece
 	var i *interp.Interpreter
 	if req.Program {
-		i = w.newInterp()
+		i = w.newInterp(programImports(req.Code))
 		pieces = []piece{{code: req.Code, line: req.Line, col: 1, kind: "file"}}
 	} else {
 		if w.session == nil {
-			w.session = w.newInterp()
+			w.session = w.newInterp(nil)
 		}
 		i = w.session
 		for _, c := range req.Chunks {
@@ -242,13 +274,29 @@ func (w *workerState) run(req *request) (resp response) {
 		if kind != "" {
 			resp.FailKind, resp.Error = kind, msg
 			if kind == "timeout" {
-				resp.Error = fmt.Sprintf("timeout after %v%s", req.Timeout, blockedHint(before))
+				resp.Error = fmt.Sprintf("timeout after %v%s", req.Timeout, blockedHint(w.host))
 				resp.Fatal = true // interpreted goroutines may still run: start afresh
 			}
 			return resp
 		}
 	}
 	return resp
+}
+
+// programImports lists the import paths of a program; on a syntax error it
+// returns what it could read, and the compiler reports the error.
+func programImports(code string) []string {
+	f, _ := parser.ParseFile(token.NewFileSet(), "", code, parser.ImportsOnly)
+	paths := []string{}
+	if f == nil {
+		return paths
+	}
+	for _, imp := range f.Imports {
+		if p, err := strconv.Unquote(imp.Path.Value); err == nil {
+			paths = append(paths, p)
+		}
+	}
+	return paths
 }
 
 type piece struct {
@@ -330,19 +378,14 @@ func cpuTime() time.Duration {
 
 // leftover counts the goroutines the cell started that are still running,
 // after a short grace for those about to return.
-func (w *workerState) leftover(before map[string]bool) int {
-	n := 0
-	for deadline := time.Now().Add(20 * time.Millisecond); ; {
-		n = 0
-		for id := range goroutineIDs() {
-			if !before[id] {
-				n++
-			}
+func leftover(base int) int {
+	deadline := time.Now().Add(20 * time.Millisecond)
+	for {
+		n := runtime.NumGoroutine() - base
+		if n <= 0 || time.Now().After(deadline) {
+			return max(n, 0)
 		}
-		if n == 0 || time.Now().After(deadline) {
-			return max(n-1, 0) // the goroutine running this count
-		}
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(time.Millisecond)
 	}
 }
 
