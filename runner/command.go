@@ -50,9 +50,9 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		opts.Run = re
 	}
 	switch opts.Engine {
-	case "yaegi":
+	case "yaegi", "go", "both":
 	default:
-		fmt.Fprintf(stderr, "run: -engine %q: want yaegi\n", opts.Engine)
+		fmt.Fprintf(stderr, "run: -engine %q: want yaegi, go or both\n", opts.Engine)
 		return 2
 	}
 	files, err := Expand(fs.Args())

@@ -151,6 +151,8 @@ func newEngine(name string, ch *chapter.Chapter, opts *Options) (Engine, error) 
 	switch name {
 	case "yaegi":
 		return newYaegiEngine(ch, opts)
+	case "go":
+		return newGoEngine(ch, opts)
 	}
 	return nil, fmt.Errorf("unknown engine %q", name)
 }

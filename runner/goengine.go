@@ -1,0 +1,759 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/timeline"
+)
+
+// bookModule is the module path of this repository; cells import its
+// packages (runner/timeline) and its dependencies (golang.org/x/sync).
+const bookModule = "github.com/concurrency101/book"
+
+// goEngine runs cells with the installed Go toolchain: each cell becomes a
+// program that is built in a temporary module (which requires this
+// repository through a replace directive and uses a copy of its go.sum, so
+// that no dependency is resolved afresh) and run as a process of its own.
+//
+// A fragment is run as one program made of the chapter's session so far:
+// the imports and declarations of every fragment that succeeded, then, in
+// func main, their statements in order, a fence, and the fragment's own
+// statements. The output before the fence (the earlier fragments') is
+// discarded. //line directives keep compile errors, panics and goroutine
+// dumps at the chapter's lines.
+type goEngine struct {
+	ch      *chapter.Chapter
+	opts    *Options
+	goCmd   string // the go command
+	dir     string // the temporary module
+	nonce   string // makes the fragments' fences unforgeable
+	seq     int
+	session []*goFragment // fragments that ran without failing
+	// builds counts the go build invocations, for tests.
+	builds int
+}
+
+// A goFragment is a fragment cell cut into the places its pieces go in
+// the assembled program.
+type goFragment struct {
+	cell    *chapter.Cell
+	imports []goImport
+	decls   []chunk
+	stmts   []chunk  // the statements, := turned into = where nothing is new
+	defined []string // variables the statements declare in func main's scope
+	time    time.Duration
+}
+
+type goImport struct {
+	spec importSpec
+	line int
+}
+
+func newGoEngine(ch *chapter.Chapter, opts *Options) (*goEngine, error) {
+	goCmd, err := goCommand()
+	if err != nil {
+		return nil, err
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "book-go-")
+	if err != nil {
+		return nil, err
+	}
+	e := &goEngine{ch: ch, opts: opts, goCmd: goCmd, dir: dir}
+	var nb [12]byte
+	_, _ = rand.Read(nb[:])
+	e.nonce = hex.EncodeToString(nb[:])
+	if err := writeCellModule(dir, root); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *goEngine) Name() string { return "go" }
+
+func (e *goEngine) Close() error { return os.RemoveAll(e.dir) }
+
+// Run builds and runs one cell.
+func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, error) {
+	e.seq++
+	res := &chapter.Result{Cell: c.Name, Line: c.Line, Engine: "go", Kind: kindName(c)}
+	if c.Program {
+		src := lineDirective(e.ch.Path, c.CodeLine, 1) + c.Code
+		bin, err := e.build(ctx, src, c.Race, res)
+		if err != nil || bin == "" {
+			return res, err
+		}
+		e.run(ctx, c, bin, false, 0, res)
+		return res, ctx.Err()
+	}
+	f, err := e.fragment(c)
+	if err != nil {
+		res.FailKind, res.Error = "compile", err.Error()
+		return res, nil
+	}
+	src, unused := e.assemble(f, nil), map[string]bool(nil)
+	bin, err := e.build(ctx, src, c.Race, res)
+	if err != nil {
+		return res, err
+	}
+	if bin == "" && res.FailKind == "compile" {
+		// An import that no statement of the session uses is not an
+		// error in a notebook (a later fragment may use it): drop those
+		// and build again, or explain the errors that remain.
+		unused = unusedImports(res.Error)
+		if len(unused) > 0 && onlyUnusedImports(res.Error) {
+			*res = chapter.Result{Cell: res.Cell, Line: res.Line, Engine: res.Engine, Kind: res.Kind}
+			if bin, err = e.build(ctx, e.assemble(f, unused), c.Race, res); err != nil {
+				return res, err
+			}
+		}
+		if bin == "" {
+			res.Error = e.explainCompile(dropUnusedImportErrors(res.Error), f)
+			return res, nil
+		}
+	}
+	var replay time.Duration
+	for _, s := range e.session {
+		replay += s.time
+	}
+	e.run(ctx, c, bin, true, replay, res)
+	if res.FailKind == "" && ctx.Err() == nil {
+		f.time = res.Time
+		e.session = append(e.session, f)
+	}
+	return res, ctx.Err()
+}
+
+// fragment cuts a fragment cell into imports, declarations and statements.
+// Statements run in one func main, where a variable a statement declares
+// again (as a notebook allows) must be assigned instead, and where every
+// variable must be used.
+func (e *goEngine) fragment(c *chapter.Cell) (*goFragment, error) {
+	f := &goFragment{cell: c}
+	known := map[string]bool{}
+	for _, s := range e.session {
+		for _, n := range s.defined {
+			known[n] = true
+		}
+	}
+	for _, ch := range splitFragment(c.Code, c.CodeLine) {
+		switch ch.Kind {
+		case "import":
+			for _, s := range ch.Imports {
+				f.imports = append(f.imports, goImport{s, ch.Line})
+			}
+		case "decl":
+			f.decls = append(f.decls, ch)
+		default:
+			code, defined := defineOnce(ch.Code, known)
+			for _, n := range defined {
+				known[n] = true
+				f.defined = append(f.defined, n)
+			}
+			ch.Code = code
+			f.stmts = append(f.stmts, ch)
+		}
+	}
+	return f, nil
+}
+
+// defineOnce finds the variables that the top-level := statements of code
+// declare, and turns into a plain assignment every := that declares no new
+// variable (all on its left are known), which Go rejects in one scope. Code
+// that does not parse is returned unchanged, for the compiler to report.
+func defineOnce(code string, known map[string]bool) (string, []string) {
+	const prefix = "package p; func _() {\n"
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, "", prefix+code+"\n}", parser.SkipObjectResolution)
+	if err != nil {
+		return code, nil
+	}
+	body := file.Decls[0].(*ast.FuncDecl).Body
+	out := []byte(code)
+	seen := map[string]bool{}
+	var defined []string
+	for _, st := range body.List {
+		as, ok := st.(*ast.AssignStmt)
+		if !ok || as.Tok != token.DEFINE {
+			continue
+		}
+		fresh := false
+		for _, l := range as.Lhs {
+			id, ok := l.(*ast.Ident)
+			if !ok || id.Name == "_" {
+				continue
+			}
+			if !known[id.Name] && !seen[id.Name] {
+				fresh = true
+				seen[id.Name] = true
+				defined = append(defined, id.Name)
+			}
+		}
+		if !fresh {
+			off := fset.Position(as.TokPos).Offset - len(prefix)
+			copy(out[off:], "= ") // same width: columns stay put
+		}
+	}
+	return string(out), defined
+}
+
+// assemble writes the program that runs fragment f after the session,
+// leaving out the imports in drop.
+func (e *goEngine) assemble(f *goFragment, drop map[string]bool) string {
+	path := e.ch.Path
+	frags := append(append([]*goFragment(nil), e.session...), f)
+	var b strings.Builder
+	b.WriteString("package main\n\nimport (")
+	seen := map[string]bool{}
+	timelineName := ""
+	for _, fr := range frags {
+		for _, im := range fr.imports {
+			key := im.spec.String()
+			if seen[key] || drop[im.spec.Path] {
+				continue
+			}
+			seen[key] = true
+			if im.spec.Path == bookModule+"/runner/timeline" {
+				timelineName = "bookrt_timeline"
+			}
+			b.WriteString(lineDirective(path, im.line, 1))
+			b.WriteString(key + "\n")
+		}
+	}
+	b.WriteString(generated)
+	b.WriteString("bookrt_os \"os\"\nbookrt_strconv \"strconv\"\nbookrt_syscall \"syscall\"\nbookrt_time \"time\"\n")
+	if timelineName != "" {
+		fmt.Fprintf(&b, "%s %q\n", timelineName, bookModule+"/runner/timeline")
+	}
+	b.WriteString(")\n")
+	for _, fr := range frags {
+		for _, d := range fr.decls {
+			b.WriteString(lineDirective(path, d.Line, d.Col))
+			b.WriteString(d.Code + "\n")
+		}
+	}
+	b.WriteString(generated)
+	fence := fence(e.nonce, 0, "fragment")
+	// The fence starts the current fragment's output, the clock and the
+	// timeline; the wall-clock time and CPU time at that point go to a
+	// file, so that the earlier fragments' replay is not counted.
+	fmt.Fprintf(&b, `func bookrt_fence() {
+	var ru bookrt_syscall.Rusage
+	_ = bookrt_syscall.Getrusage(bookrt_syscall.RUSAGE_SELF, &ru)
+	cpu := ru.Utime.Nano() + ru.Stime.Nano()
+	_ = bookrt_os.WriteFile(bookrt_os.Getenv("BOOK_FENCE"), []byte(bookrt_strconv.FormatInt(bookrt_time.Now().UnixNano(), 10)+" "+bookrt_strconv.FormatInt(cpu, 10)), 0o644)
+	if p := bookrt_os.Getenv("BOOK_TIMELINE"); p != "" {
+		_ = bookrt_os.Truncate(p, 0)
+	}
+	bookrt_os.Stdout.WriteString(%q)
+	bookrt_os.Stderr.WriteString(%q)
+`, fence, fence)
+	if timelineName != "" {
+		b.WriteString("\t" + timelineName + ".Reset()\n")
+	}
+	b.WriteString("}\n\nfunc main() {\n")
+	for _, fr := range frags {
+		if fr == f {
+			b.WriteString(generated + "bookrt_fence()\n")
+		}
+		for _, s := range fr.stmts {
+			b.WriteString(lineDirective(path, s.Line, s.Col))
+			b.WriteString(s.Code + "\n")
+		}
+	}
+	b.WriteString(generated)
+	for _, fr := range frags {
+		for _, n := range fr.defined {
+			b.WriteString("_ = " + n + "\n")
+		}
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// generated positions the runner's own code in a file that is not the
+// chapter, so that an error in it is not blamed on the chapter.
+const generated = "\n//line book-runner-generated.go:1:1\n"
+
+// build compiles src. It returns the binary, or "" with res holding the
+// compile error; the error is for a toolchain that cannot run at all.
+func (e *goEngine) build(ctx context.Context, src string, race bool, res *chapter.Result) (string, error) {
+	cellDir := filepath.Join(e.dir, "cell")
+	if err := os.WriteFile(filepath.Join(cellDir, "main.go"), []byte(src), 0o644); err != nil {
+		return "", err
+	}
+	bin := filepath.Join(e.dir, "bin", fmt.Sprintf("cell%d", e.seq))
+	args := []string{"build", "-o", bin}
+	if race {
+		args = append(args, "-race")
+	}
+	args = append(args, "./cell")
+	// The first build with -race compiles the standard library again.
+	bctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(bctx, e.goCmd, args...)
+	cmd.Dir = e.dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=-mod=readonly -buildvcs=false")
+	if race {
+		cmd.Env = append(cmd.Env, "CGO_ENABLED=1")
+	}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	e.builds++
+	err := cmd.Run()
+	if err == nil {
+		return bin, nil
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ctx.Err() != nil {
+		return "", fmt.Errorf("go build: %w", err)
+	}
+	res.FailKind, res.Error = "compile", buildErrors(out.String())
+	return "", nil
+}
+
+// buildErrors keeps the compiler's messages from go build's output: the
+// "# package" headers are not the reader's business.
+func buildErrors(out string) string {
+	var keep []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if strings.HasPrefix(l, "# ") {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return strings.Join(keep, "\n")
+}
+
+var unusedImportRe = regexp.MustCompile(`(?m)^\S+: "([^"]+)" imported (?:as \S+ )?and not used$`)
+
+func unusedImports(msg string) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range unusedImportRe.FindAllStringSubmatch(msg, -1) {
+		m[s[1]] = true
+	}
+	return m
+}
+
+func onlyUnusedImports(msg string) bool {
+	return strings.TrimSpace(unusedImportRe.ReplaceAllString(msg, "")) == ""
+}
+
+func dropUnusedImportErrors(msg string) string {
+	if onlyUnusedImports(msg) {
+		return msg
+	}
+	return strings.TrimSpace(regexp.MustCompile(`\n+`).ReplaceAllString(unusedImportRe.ReplaceAllString(msg, ""), "\n"))
+}
+
+var undefinedRe = regexp.MustCompile(`undefined: (\w+)`)
+
+// explainCompile adds a note to a compile error that comes from the way
+// fragments are assembled: a variable declared with := by a statement lives
+// in func main, where a declaration cannot see it.
+func (e *goEngine) explainCompile(msg string, f *goFragment) string {
+	where := map[string]string{}
+	for _, fr := range append(append([]*goFragment(nil), e.session...), f) {
+		for _, n := range fr.defined {
+			where[n] = e.ch.Pos(fr.cell.Line)
+		}
+	}
+	noted := map[string]bool{}
+	var notes []string
+	for _, m := range undefinedRe.FindAllStringSubmatch(msg, -1) {
+		if at, ok := where[m[1]]; ok && !noted[m[1]] {
+			noted[m[1]] = true
+			notes = append(notes, fmt.Sprintf("note: %s is declared with := by a statement (cell at %s); the go engine runs statements inside func main, so a declaration cannot use it: declare it with var at the top level", m[1], at))
+		}
+	}
+	if len(notes) == 0 {
+		return msg
+	}
+	return msg + "\n" + strings.Join(notes, "\n")
+}
+
+// run executes a built cell, fills res, and kills what is left of the
+// process group. With fenced, only what follows the fence is the cell's;
+// replay is added to the timeout for the earlier fragments' statements.
+func (e *goEngine) run(ctx context.Context, c *chapter.Cell, bin string, fenced bool, replay time.Duration, res *chapter.Result) {
+	timeout := e.opts.timeout(c)
+	work := filepath.Join(e.dir, "work")
+	spansFile := filepath.Join(e.dir, fmt.Sprintf("spans%d.jsonl", e.seq))
+	fenceFile := filepath.Join(e.dir, fmt.Sprintf("fence%d", e.seq))
+	defer os.Remove(spansFile)
+	defer os.Remove(fenceFile)
+	defer os.Remove(bin)
+	var fenceMark []byte
+	if fenced {
+		fenceMark = []byte(fence(e.nonce, 0, "fragment"))
+	}
+	stdout := &capture{max: e.opts.outputCap(), fence: fenceMark}
+	stderr := &capture{max: e.opts.outputCap(), fence: fenceMark}
+	cmd := exec.Command(bin)
+	cmd.Dir = work
+	cmd.Env = append(environWithout(workerEnv), "BOOK_TIMELINE="+spansFile, "BOOK_FENCE="+fenceFile)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	// A grandchild holding the pipes open must not keep the cell running.
+	cmd.WaitDelay = 2 * time.Second
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		res.FailKind, res.Error = "crash", "starting the program: "+err.Error()
+		return
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	timer := time.NewTimer(timeout + replay)
+	defer timer.Stop()
+	timedOut := false
+	select {
+	case <-done:
+	case <-timer.C:
+		// SIGQUIT makes the Go runtime print every goroutine's stack,
+		// which says where the cell was stuck; then the group goes.
+		timedOut = true
+		_ = cmd.Process.Signal(syscall.SIGQUIT)
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-done
+		}
+	case <-ctx.Done():
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+		res.FailKind, res.Error = "interrupted", "interrupted"
+	}
+	end := time.Now()
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // leftovers of the group
+
+	res.Time = end.Sub(t0)
+	if ps := cmd.ProcessState; ps != nil {
+		res.CPU = ps.UserTime() + ps.SystemTime()
+	}
+	if fenced {
+		if data, err := os.ReadFile(fenceFile); err == nil {
+			var wall, cpu int64
+			if _, err := fmt.Sscan(string(data), &wall, &cpu); err == nil {
+				res.Time = end.Sub(time.Unix(0, wall))
+				res.CPU = max(res.CPU-time.Duration(cpu), 0)
+			}
+		}
+	}
+	res.Spans = readSpans(spansFile)
+	out, errOut := stdout.text(), stderr.text()
+	res.Truncated = stdout.truncated || stderr.truncated
+	if res.FailKind == "interrupted" {
+		res.Stdout, res.Stderr = out, errOut
+		return
+	}
+	e.classify(res, cmd.ProcessState, timedOut, timeout, out, errOut)
+	if res.Truncated {
+		res.Stdout += fmt.Sprintf("\n[output truncated: more than %d bytes]\n", e.opts.outputCap())
+	}
+}
+
+var (
+	dumpStart  = regexp.MustCompile(`(?m)^goroutine \d+ (?:gp=\S+ m=\S+ (?:mp=\S+ )?)?\[`)
+	sigquitRe  = regexp.MustCompile(`(?m)^SIGQUIT: quit$`)
+	frameOffRe = regexp.MustCompile(`(?m)^(\s+\S+:\d+) \+0x[0-9a-f]+$`)
+)
+
+// classify sets how the program ended and what of its stderr is the
+// cell's: the runtime's crash report is summarized in Error, not kept.
+func (e *goEngine) classify(res *chapter.Result, ps *os.ProcessState, timedOut bool, timeout time.Duration, out, errOut string) {
+	res.Stdout, res.Stderr = out, errOut
+	status := -1
+	var ws syscall.WaitStatus
+	if ps != nil {
+		ws, _ = ps.Sys().(syscall.WaitStatus)
+		status = ps.ExitCode()
+	}
+	switch {
+	case timedOut:
+		dump := ""
+		if loc := sigquitRe.FindStringIndex(errOut); loc != nil {
+			res.Stderr, dump = errOut[:loc[0]], errOut[loc[0]:]
+		}
+		res.FailKind = "timeout"
+		res.Error = fmt.Sprintf("timeout after %v%s", timeout, e.blockedAt(dump))
+	case status == 66 && strings.Contains(errOut, "WARNING: DATA RACE"):
+		res.FailKind = "race"
+		res.Error = "race: " + e.raceSummary(errOut)
+		res.Stderr = frameOffRe.ReplaceAllString(errOut, "$1")
+	case status == 0:
+	case status == 2 && crashAt(errOut) >= 0:
+		i := crashAt(errOut)
+		line, _, _ := strings.Cut(errOut[i:], "\n")
+		res.FailKind, res.Error = "panic", line
+		res.Stderr = errOut[:i]
+	case status > 0:
+		res.FailKind, res.Error = "exit", fmt.Sprintf("exit status %d", status)
+	case ws.Signaled():
+		res.FailKind, res.Error = "crash", "the program was killed: "+ws.Signal().String()
+	default:
+		res.FailKind, res.Error = "crash", "the program ended abnormally: "+ps.String()
+	}
+}
+
+// crashAt returns the offset of the runtime's crash report in stderr (the
+// last "panic: " or "fatal error: " line before the goroutine dump), or -1.
+func crashAt(stderr string) int {
+	limit := len(stderr)
+	if loc := dumpStart.FindStringIndex(stderr); loc != nil {
+		limit = loc[0]
+	}
+	all := crashLine.FindAllStringIndex(stderr[:limit], -1)
+	if len(all) == 0 {
+		return -1
+	}
+	return all[len(all)-1][0]
+}
+
+// blockedAt summarizes a goroutine dump: how many goroutines were in which
+// state at which line of the chapter. Goroutines with no frame in the
+// chapter (the runtime's own) are left out.
+func (e *goEngine) blockedAt(dump string) string {
+	if dump == "" {
+		return ""
+	}
+	frame := regexp.MustCompile(`^\t(` + regexp.QuoteMeta(e.ch.Path) + `:\d+)`)
+	header := regexp.MustCompile(`^goroutine \d+ (?:gp=\S+ m=\S+ (?:mp=\S+ )?)?\[([^\]]+)\]:$`)
+	counts := map[string]int{}
+	state, loc := "", ""
+	flush := func() {
+		if state != "" && loc != "" {
+			counts[state+" at "+loc]++
+		}
+		state, loc = "", ""
+	}
+	createdBy := false
+	for _, l := range strings.Split(dump, "\n") {
+		if m := header.FindStringSubmatch(l); m != nil {
+			flush()
+			state, _, _ = strings.Cut(m[1], ",") // "chan receive, 2 minutes"
+			continue
+		}
+		if strings.HasPrefix(l, "created by ") {
+			createdBy = true
+			continue
+		}
+		if m := frame.FindStringSubmatch(l); m != nil && loc == "" && !createdBy {
+			loc = m[1]
+		}
+		createdBy = false
+	}
+	flush()
+	if len(counts) == 0 {
+		return ""
+	}
+	var parts []string
+	for s, n := range counts {
+		parts = append(parts, fmt.Sprintf("%d in %s", n, s))
+	}
+	sort.Strings(parts)
+	return "; goroutines: " + strings.Join(parts, ", ")
+}
+
+var raceAccessRe = regexp.MustCompile(`(?m)^(Read|Write|Previous read|Previous write) at 0x[0-9a-f]+ by (?:goroutine \d+|main goroutine):\n(?:\s+.*\n)*?\s+(\S+:\d+)`)
+
+// raceSummary names the two accesses of the first race report, at the
+// chapter's lines.
+func (e *goEngine) raceSummary(stderr string) string {
+	ms := raceAccessRe.FindAllStringSubmatch(stderr, 2)
+	if len(ms) < 2 {
+		return "data race"
+	}
+	return fmt.Sprintf("data race: %s at %s, %s at %s", strings.ToLower(ms[0][1]), ms[0][2], strings.ToLower(ms[1][1]), ms[1][2])
+}
+
+func readSpans(path string) []timeline.Span {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var spans []timeline.Span
+	for _, l := range bytes.Split(data, []byte("\n")) {
+		var s timeline.Span
+		if len(l) > 0 && json.Unmarshal(l, &s) == nil {
+			spans = append(spans, s)
+		}
+	}
+	return spans
+}
+
+// A capture keeps up to max bytes of a program's stream. With a fence, what
+// comes before the fence is discarded (the earlier fragments' output);
+// should the fence never come, the head of that output is kept instead.
+type capture struct {
+	mu        sync.Mutex
+	max       int
+	fence     []byte // nil once found, or for a program
+	tail      []byte // the last bytes before the fence, where it may start
+	buf       []byte
+	truncated bool
+}
+
+func (c *capture) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(p)
+	if c.fence != nil {
+		joined := append(c.tail, p...)
+		i := bytes.Index(joined, c.fence)
+		if i < 0 {
+			c.add(p)
+			if keep := len(c.fence) - 1; len(joined) > keep {
+				joined = joined[len(joined)-keep:]
+			}
+			c.tail = append([]byte(nil), joined...)
+			return n, nil
+		}
+		p = joined[i+len(c.fence):]
+		c.fence, c.tail, c.buf, c.truncated = nil, nil, nil, false
+	}
+	c.add(p)
+	return n, nil
+}
+
+func (c *capture) add(p []byte) {
+	if room := c.max - len(c.buf); len(p) > room {
+		p = p[:max(room, 0)]
+		c.truncated = true
+	}
+	c.buf = append(c.buf, p...)
+}
+
+func (c *capture) text() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return string(c.buf)
+}
+
+func environWithout(key string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, key+"=") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// goCommand finds the go command: on $PATH, else in the GOROOT the runner
+// was built with.
+func goCommand() (string, error) {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p, nil
+	}
+	p := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(p); err != nil {
+		return "", errors.New("the go engine needs the go command: not on $PATH nor in " + runtime.GOROOT())
+	}
+	return p, nil
+}
+
+// moduleRoot finds this repository: from the runner package's source
+// location, else by walking up from the working directory.
+func moduleRoot() (string, error) {
+	var tries []string
+	if _, file, _, ok := runtime.Caller(0); ok {
+		tries = append(tries, filepath.Dir(filepath.Dir(file)))
+	}
+	if wd, err := os.Getwd(); err == nil {
+		for d := wd; ; d = filepath.Dir(d) {
+			tries = append(tries, d)
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	for _, d := range tries {
+		data, err := os.ReadFile(filepath.Join(d, "go.mod"))
+		if err == nil && modulePath(data) == bookModule {
+			return d, nil
+		}
+	}
+	return "", fmt.Errorf("the go engine needs the source of module %s (for go.mod and go.sum): not found above the working directory", bookModule)
+}
+
+func modulePath(gomod []byte) string {
+	for _, l := range strings.Split(string(gomod), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "module" {
+			p, err := strconv.Unquote(f[1])
+			if err != nil {
+				return f[1]
+			}
+			return p
+		}
+	}
+	return ""
+}
+
+// writeCellModule creates the module that cells are built in: the
+// repository's go.mod under another module path, so the same versions are
+// selected, plus a requirement of the repository itself replaced by its
+// directory, and the repository's go.sum.
+func writeCellModule(dir, root string) error {
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	for _, l := range strings.Split(string(gomod), "\n") {
+		f := strings.Fields(l)
+		switch {
+		case len(f) >= 2 && f[0] == "module":
+			l = "module bookcells"
+		case strings.Contains(l, "=> ./") || strings.Contains(l, "=> ../"):
+			// A relative replacement is relative to the repository.
+			before, after, _ := strings.Cut(l, "=> ")
+			fs := strings.Fields(after)
+			fs[0] = filepath.Join(root, fs[0])
+			l = before + "=> " + strings.Join(fs, " ")
+		}
+		b.WriteString(l + "\n")
+	}
+	fmt.Fprintf(&b, "\nrequire %s v0.0.0-00010101000000-000000000000\n\nreplace %s => %s\n", bookModule, bookModule, root)
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644); err != nil {
+		return err
+	}
+	for _, d := range []string{"cell", "bin", "work"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			return err
+		}
+	}
+	return nil
+}
