@@ -217,6 +217,9 @@ func (p *configParser) rewriteTags(n *yaml.Node) {
 		p.rewriteTags(c)
 	}
 	tag := n.Tag
+	if rest, ok := strings.CutPrefix(tag, "tag:yaml.org,2002:"); ok {
+		tag = "!!" + rest
+	}
 	switch {
 	case tag == "" || strings.HasPrefix(tag, "!!") && !strings.HasPrefix(tag, "!!python/"):
 		return
@@ -224,7 +227,6 @@ func (p *configParser) rewriteTags(n *yaml.Node) {
 		// !!python/name:material.extensions.emoji.twemoji "" names a Python
 		// object: keep the name, as a string.
 		_, name, _ := strings.Cut(tag, ":")
-		_, name, _ = strings.Cut(name, ":")
 		*n = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: name, Line: n.Line, Column: n.Column}
 	case strings.HasPrefix(tag, "!!python/"):
 		// !!python/object/apply:pymdownx.slugs.slugify {kwds: {...}}: the
