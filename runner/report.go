@@ -29,6 +29,10 @@ type Event struct {
 	Error    string    `json:"Error,omitempty"`    // how the run failed
 	Problems []string  `json:"Problems,omitempty"` // why the check failed
 	Output   string    `json:"Output,omitempty"`   // chapter-level messages
+	// Expect is a timing expectation's result (Action "expect"), Machine
+	// where it was measured.
+	Expect  *chapter.ExpectResult `json:"Expect,omitempty"`
+	Machine *chapter.Machine      `json:"Machine,omitempty"`
 }
 
 type reporter struct {
@@ -95,7 +99,15 @@ func (r *reporter) block(label, text string) {
 	if label != "" {
 		fmt.Fprintf(r.w, "    %s:\n", label)
 	}
-	for _, l := range strings.Split(text, "\n") {
+	lines := strings.Split(text, "\n")
+	const most = 200 // a report stays readable; -json carries everything
+	if len(lines) > most {
+		lines = append(lines[:most:most], fmt.Sprintf("[… %d more lines]", len(lines)-most))
+	}
+	for _, l := range lines {
+		if len(l) > 2000 {
+			l = l[:2000] + "[…]"
+		}
 		fmt.Fprintf(r.w, "        %s\n", l)
 	}
 }
@@ -146,6 +158,55 @@ func (r *reporter) chapterDone(rep *chapter.Report, err error) {
 		if skip > 0 {
 			counts += fmt.Sprintf(", %d skipped", skip)
 		}
+		if len(rep.Expectations) > 0 {
+			counts += "; " + expectCounts(rep.Expectations)
+		}
 		fmt.Fprintf(r.w, "%-4s    %s %d cells: %s (%.2fs)\n", status, rep.Chapter, len(rep.Results), counts, rep.Time.Seconds())
 	}
+}
+
+// expectations reports the chapter's timing expectations: where they were
+// measured, then one line each with the ratio, the bound and the ideal,
+// and how it compares with the chapter's timing record.
+func (r *reporter) expectations(ch *chapter.Chapter, rep *chapter.Report, count int) {
+	if r.json {
+		for _, x := range rep.Expectations {
+			r.event(Event{Action: "expect", Chapter: ch.Path, Line: x.Line, Expect: x, Machine: rep.Machine})
+		}
+		return
+	}
+	if rep.Machine != nil {
+		fmt.Fprintf(r.w, "timing  %s: %d runs of each timed cell on %s\n", ch.Path, count, rep.Machine)
+	}
+	for _, x := range rep.Expectations {
+		status := map[chapter.ExpectStatus]string{chapter.ExpectPass: "ok", chapter.ExpectFail: "FAIL",
+			chapter.ExpectInconclusive: "inconclusive", chapter.ExpectSkip: "skipped"}[x.Status]
+		fmt.Fprintf(r.w, "expect  %s %s %s\n", ch.Pos(x.Line), x.Summary(), status)
+		if x.Reason != "" && x.Status != chapter.ExpectPass {
+			fmt.Fprintf(r.w, "        %s: %s\n", ch.Pos(x.Line), x.Reason)
+		}
+		if x.Recorded > 0 && x.Ratio > 0 {
+			fmt.Fprintf(r.w, "        recorded %.2fx on %s; today %.0f%% of that\n", x.Recorded, x.RecordedOn, 100*x.Ratio/x.Recorded)
+		}
+	}
+}
+
+// expectCounts summarizes expectation outcomes: "3 expectations: 2 ok, 1 inconclusive".
+func expectCounts(xs []*chapter.ExpectResult) string {
+	n := map[chapter.ExpectStatus]int{}
+	for _, x := range xs {
+		n[x.Status]++
+	}
+	s := fmt.Sprintf("%d expectations:", len(xs))
+	sep := " "
+	for _, st := range []struct {
+		s    chapter.ExpectStatus
+		word string
+	}{{chapter.ExpectPass, "ok"}, {chapter.ExpectFail, "failed"}, {chapter.ExpectInconclusive, "inconclusive"}, {chapter.ExpectSkip, "skipped"}} {
+		if n[st.s] > 0 {
+			s += fmt.Sprintf("%s%d %s", sep, n[st.s], st.word)
+			sep = ", "
+		}
+	}
+	return s
 }

@@ -67,10 +67,21 @@ func (s *stream) trim() {
 	s.truncated = true
 }
 
+// skip waits for marker and drops it with what came before it.
+func (s *stream) skip(marker string, deadline time.Time) {
+	s.wait(marker, deadline, false)
+}
+
 // until waits for marker and returns what came before it, removing both
 // from the buffer. found is false when the stream closed or the deadline
 // passed first; what arrived is then returned and removed.
 func (s *stream) until(marker string, deadline time.Time) (data []byte, truncated, found bool) {
+	return s.wait(marker, deadline, true)
+}
+
+// wait implements until; take says whether the truncation flag goes with
+// the data (a skipped prefix leaves it to the data that follows).
+func (s *stream) wait(marker string, deadline time.Time, take bool) (data []byte, truncated, found bool) {
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
 	for {
@@ -78,16 +89,20 @@ func (s *stream) until(marker string, deadline time.Time) (data []byte, truncate
 		if i := bytes.Index(s.buf, []byte(marker)); i >= 0 {
 			data = append([]byte(nil), s.buf[:i]...)
 			s.buf = append(s.buf[:0], s.buf[i+len(marker):]...)
-			truncated, s.truncated = s.truncated, false
+			if take {
+				truncated, s.truncated = s.truncated, false
+			}
 			s.mu.Unlock()
-			return data, truncated, true
+			return s.capped(data, truncated, true)
 		}
 		if s.closed || !time.Now().Before(deadline) {
 			data = append([]byte(nil), s.buf...)
 			s.buf = s.buf[:0]
-			truncated, s.truncated = s.truncated, false
+			if take {
+				truncated, s.truncated = s.truncated, false
+			}
 			s.mu.Unlock()
-			return data, truncated, false
+			return s.capped(data, truncated, false)
 		}
 		ch := s.changed
 		s.mu.Unlock()
@@ -96,6 +111,15 @@ func (s *stream) until(marker string, deadline time.Time) (data []byte, truncate
 		case <-timer.C:
 		}
 	}
+}
+
+// capped enforces the cap on one cell's data: trim bounds the buffer while
+// output arrives, this bounds what a cell reports.
+func (s *stream) capped(data []byte, truncated, found bool) ([]byte, bool, bool) {
+	if len(data) > s.max {
+		return data[:s.max], true, found
+	}
+	return data, truncated, found
 }
 
 // waitClosed waits until the pipe is at EOF or the deadline passes.

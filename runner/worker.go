@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -220,8 +221,16 @@ func (w *workerState) run(req *request) (resp response) {
 		}
 	}()
 
-	ctx, cancel := context.WithTimeout(context.Background(), req.Timeout)
+	// At the deadline, see where the cell's goroutines are stuck before
+	// the interpreter is told to stop (stopping unblocks them).
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	var hint atomic.Value
+	timer := time.AfterFunc(req.Timeout, func() {
+		hint.Store(blockedHint(w.host))
+		cancel()
+	})
+	defer timer.Stop()
 	var pieces []piece
 	var i *interp.Interpreter
 	if req.Program {
@@ -274,7 +283,8 @@ func (w *workerState) run(req *request) (resp response) {
 		if kind != "" {
 			resp.FailKind, resp.Error = kind, msg
 			if kind == "timeout" {
-				resp.Error = fmt.Sprintf("timeout after %v%s", req.Timeout, blockedHint(w.host))
+				h, _ := hint.Load().(string)
+				resp.Error = fmt.Sprintf("timeout after %v%s", req.Timeout, h)
 				resp.Fatal = true // interpreted goroutines may still run: start afresh
 			}
 			return resp
@@ -326,7 +336,7 @@ func execute(ctx context.Context, i *interp.Interpreter, prog *interp.Program) (
 	switch {
 	case err == nil:
 		return "", "", wall, cpu
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.Canceled):
 		return "timeout", "", wall, cpu
 	}
 	var p interp.Panic

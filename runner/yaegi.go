@@ -144,7 +144,7 @@ func (e *yaegiEngine) exec(ctx context.Context, c *chapter.Cell, replay bool) (*
 	start, end := fence(w.nonce, seq, "start"), fence(w.nonce, seq, "end")
 	var outs [2]string
 	for i, s := range []*stream{w.stdout, w.stderr} {
-		s.until(start, deadline) // what came before is other cells' goroutines'
+		s.skip(start, deadline) // what came before is other cells' goroutines'
 		data, trunc, _ := s.until(end, deadline)
 		outs[i] = string(data)
 		res.Truncated = res.Truncated || trunc

@@ -67,7 +67,7 @@ func (f *Failure) String() string {
 }
 
 // FailureKinds lists the values the fails attribute accepts.
-var FailureKinds = []string{"compile", "panic", "exit", "timeout", "race"}
+var FailureKinds = []string{"compile", "panic", "exit", "timeout", "race", "memory"}
 
 // An Output is a golden output block.
 type Output struct {

@@ -1,0 +1,43 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestHostile runs testdata/hostile/hostile.md: cells that loop, deadlock,
+// exit, panic, start a million goroutines, allocate without end, flood
+// their output, read stdin and change the process. Each says how it must
+// fail; every one must be judged, later cells must run, and nothing must be
+// left behind.
+func TestHostile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: a million goroutines in the interpreter")
+	}
+	var out bytes.Buffer
+	opts := &Options{Out: &out, Verbose: true, MemLimit: 1 << 30}
+	rep, err := RunChapter(context.Background(), "testdata/hostile/hostile.md", opts)
+	require.NoError(t, err)
+	assert.False(t, rep.Failed(), "%s%s", out.String(), strings.Join(rep.Errors, "\n"))
+	require.Len(t, rep.Results, 15)
+	for _, r := range rep.Results {
+		assert.Equal(t, "pass", string(r.Status), "cell %s: %s %v", r.Cell, r.Error, r.Problems)
+	}
+	flood := rep.Result("flood")
+	assert.True(t, flood.Truncated, "5 MB of output must be capped at %d bytes", opts.outputCap())
+	assert.LessOrEqual(t, len(flood.Stdout), opts.outputCap()+200)
+	assert.Contains(t, flood.Stdout, "[output truncated")
+	assert.Contains(t, rep.Result("oom").Error, "memory limit exceeded")
+	assert.Contains(t, rep.Result("deadlock").Error, "timeout after 500ms; goroutines:")
+
+	_, err = os.Stat(filepath.Join("testdata", "hostile", "scratch.txt"))
+	assert.True(t, os.IsNotExist(err), "a cell's file was written outside its scratch directory")
+	assert.NoError(t, noWorkers())
+}
