@@ -427,8 +427,8 @@ func goroutineIDs() map[string]bool {
 func blockedHint(before map[string]bool) string {
 	counts := map[string]int{}
 	for _, m := range goroutineHeader.FindAllSubmatch(allStacks(), -1) {
-		if before[string(m[1])] {
-			continue
+		if fn := string(m[3]); before[string(m[1])] || strings.HasPrefix(fn, "runtime.Stack") || strings.Contains(fn, "runner.allStacks") {
+			continue // the worker's own, or the one taking this picture
 		}
 		state := string(m[2])
 		if i := strings.IndexByte(state, ','); i >= 0 {
