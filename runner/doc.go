@@ -92,6 +92,60 @@ when its output differs from the golden output. A cell with fails="KIND"
 passes exactly when it fails that way. Output captured up to a failure is
 kept and reported.
 
+# Timing expectations
+
+A fenced block with the info string expect holds claims about how long
+cells take relative to each other, one per line; blank lines and text after
+# are ignored:
+
+	```expect
+	speedup cpu-pool over cpu-sync >= 0.8 * min(cores, 20) ideal 20 / ceil(20 / min(cores, 20))
+	speedup cpu-one-core over cpu-sync <= 1.25   # no faster on one core
+	```
+
+speedup A over B is time(B) / time(A), the ratio of the cells' wall-clock
+times (compilation excluded). It must be >= or <= the bound, an arithmetic
+expression of numbers, + - * /, parentheses, min(x, ...), max(x, ...),
+ceil(x), floor(x) and the variable cores. After the operator and the bound,
+ideal EXPR names the physical limit, which the report prints beside the
+measurement. Both cells must be complete programs that run (not norun, not
+expected to fail); an unknown cell or a syntax error is an error at the
+line.
+
+The cells an expectation names are timed: after the run whose output is
+verified, each runs -count more times (default 3), interleaved (A B, then
+B A, ...), and the verdict is on the median of the paired ratios. Timed
+runs of any chapter never overlap, even across processes: they hold an
+flock on a file in os.TempDir(). Before each round a calibration (a CPU
+spin on one goroutine, then on GOMAXPROCS, about 100ms) measures the
+machine's capacity, and during each run the CPU time other processes use is
+read from /proc/stat. cores is at most GOMAXPROCS; its lowest value is what
+other processes left free during the runs, its highest the capacity, each
+rounded to the nearest integer within 0.25. An expectation is
+
+	ok            when the bound holds for every value of cores in that range;
+	FAIL          when it holds for none, or a timed run failed;
+	inconclusive  when it holds for some values only, when a bound that
+	              depends on cores meets a single usable core, or when it
+	              fails but other processes kept more than 0.3 cores busy
+	              during every timed run. Rounds that quiet are the only
+	              ones counted when there are any. Inconclusive is reported
+	              and is not a failure, unless -strict is given.
+
+Timing checks are skipped, and say so, under the race detector and with
+-short (Options.Short; tests pass testing.Short()).
+
+The report prints the measurement against the bound and the ideal:
+
+	timing  chapters/cpu.md: 3 runs of each timed cell on 2 cpus, GOMAXPROCS 2, ...
+	expect  chapters/cpu.md:403 speedup cpu-pool over cpu-sync: 1.93x (bound >= 1.60, ideal 2.00; 97% of ideal) ok
+
+With -update, the measurements are stored beside the chapter, in
+chapters/cpu.timings.json (chapter.Timings: one record per engine, with the
+machine: CPUs, measured parallelism, CPU model, OS and architecture, Go and
+yaegi versions), and later runs print how today's ratios compare with the
+record. The record is information, never a verdict: machines differ.
+
 # Running, updating
 
 The command go run ./cmd/run runs chapters and reports like go test:
@@ -107,5 +161,38 @@ a mismatch, is written into its output blocks (a missing block is created
 after the cell); nothing else in the file changes, byte for byte. The file
 is replaced atomically (a temporary file in the same directory, then
 rename), and output that is not valid UTF-8 text is never written.
+# Execution
+
+Each chapter runs in a worker process: the runner starts its own
+executable again (programs that use the runner call [MaybeWorker] first), in
+a scratch working directory that is removed afterwards, with an empty
+standard input. What a cell writes to file descriptors 1 and 2 is its
+output (fmt, os.Stdout, log, goroutines it started, all alike), kept per
+cell between fences, at most 1 MiB per stream (the rest is dropped with a
+notice, and a cell with golden output then fails).
+
+A cell that panics (in any goroutine), calls os.Exit or log.Fatal, exceeds
+the worker's memory limit (2 GiB; fails="memory") or its timeout fails with
+that reason and the output it printed so far. The worker is then replaced,
+and the session is rebuilt by running the fragments that succeeded again,
+their output discarded. A timeout reports where the cell's goroutines were
+("timeout after 2s; goroutines: 3 in select"). A program whose goroutines
+outlive main also costs its worker, as the end of main ends them in Go.
+Output that goroutines of earlier fragments write between cells is dropped;
+what they write while a later cell runs is that cell's. GOMAXPROCS, the
+environment and the working directory are restored after every cell.
+
+Times are measured around the execution only (after parsing and
+type-checking): wall-clock and CPU time of the worker process.
+
+# JSON events
+
+With -json the command prints one JSON object per line, as go test -json
+does (see [Event]): Action "start" when a chapter begins; for each cell,
+Action "pass", "fail" or "skip" with Chapter, Cell, Line, Kind ("program"
+or "fragment"), Engine, Elapsed and CPU (seconds), Stdout, Stderr, Error
+(how the run failed) and Problems (why the check failed, diffs included);
+at the end of a chapter, Action "pass", "fail" or "skip" without Cell, with
+Output holding chapter-level messages.
 */
 package runner
