@@ -27,6 +27,9 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opts.Verbose, "v", false, "print every cell's output")
 	fs.BoolVar(&opts.JSON, "json", false, "print one JSON event per line")
 	fs.BoolVar(&opts.NoRewrite, "norewrite", false, "run cells under the interpreter exactly as written (to see what it gets wrong)")
+	fs.IntVar(&opts.Count, "count", 3, "time each cell a timing expectation names `n` times")
+	fs.BoolVar(&opts.Strict, "strict", false, "fail timing expectations the machine cannot decide (inconclusive)")
+	fs.BoolVar(&opts.Short, "short", false, "skip timing expectations")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: run [flags] chapter.md|dir ...\n\nRun the Go cells of book chapters and verify their output.\n\nFlags:\n")
 		fs.PrintDefaults()

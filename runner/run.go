@@ -137,6 +137,12 @@ func RunChapter(ctx context.Context, path string, opts *Options) (*chapter.Repor
 			opts.report().cell(ch, c, results[c.Name])
 		}
 	}
+	// Timing expectations are checked after every cell ran, so that their
+	// timed runs happen in one stretch under the machine-wide lock.
+	if err := timeChapter(ctx, ch, rep, results, opts, engineFor); err != nil {
+		return rep, err
+	}
+	rep.Time = time.Since(t0)
 	return rep, nil
 }
 

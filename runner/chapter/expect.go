@@ -371,7 +371,7 @@ type ExpectResult struct {
 	Samples []float64    `json:"samples,omitempty"` // the paired ratios, in run order
 	Bound   float64      `json:"bound,omitempty"`   // at Cores
 	Ideal   float64      `json:"ideal,omitempty"`   // at Cores; 0 when the line names none
-	Cores   int          `json:"cores,omitempty"`   // the value of cores the bound was evaluated with
+	Cores   int          `json:"cores,omitempty"`   // the value of cores Bound and Ideal were evaluated with
 	// CoresRange is the range of core counts the load during the runs
 	// allows, when it is more than one value: "1-2".
 	CoresRange string `json:"cores_range,omitempty"`
@@ -405,14 +405,14 @@ func (r *ExpectResult) Summary() string {
 // differs within the range is inconclusive, since the machine could not
 // show which one holds.
 func Judge(e *Expectation, samples []float64, lo, hi int) *ExpectResult {
-	r := &ExpectResult{Line: e.Line, Text: e.Text, Cell: e.Cell, Over: e.Over, Op: e.Op, Samples: samples, Cores: lo}
+	r := &ExpectResult{Line: e.Line, Text: e.Text, Cell: e.Cell, Over: e.Over, Op: e.Op, Samples: samples, Cores: hi}
 	if len(samples) == 0 {
 		r.Status, r.Reason = ExpectSkip, "no measurements"
 		return r
 	}
 	r.Ratio = Median(samples)
 	if !e.UsesCores() {
-		hi = lo
+		lo = hi
 	}
 	if hi > lo {
 		r.CoresRange = fmt.Sprintf("%d-%d", lo, hi)
@@ -424,7 +424,7 @@ func Judge(e *Expectation, samples []float64, lo, hi int) *ExpectResult {
 			r.Status, r.Reason = ExpectFail, "bound: "+err.Error()
 			return r
 		}
-		if c == lo {
+		if c == hi { // shown: what the machine offers when nothing else runs
 			r.Bound = b
 			if e.Ideal != nil {
 				if r.Ideal, err = e.Ideal.Eval(c); err != nil {
@@ -458,8 +458,8 @@ func coreList(cs []int) string {
 	for i, c := range cs {
 		s[i] = strconv.Itoa(c)
 	}
-	if len(s) == 1 {
-		return s[0] + " cores"
+	if len(s) == 1 && s[0] == "1" {
+		return "1 core"
 	}
 	return strings.Join(s, ", ") + " cores"
 }

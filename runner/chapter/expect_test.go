@@ -167,7 +167,7 @@ func TestJudge(t *testing.T) {
 		{"median resists one outlier", pool, []float64{1.9, 0.6, 1.95}, 2, 2, ExpectPass, ""},
 		{"sequential on 1", pool, []float64{1.0}, 1, 1, ExpectPass, ""},
 		{"loaded: 1 or 2 cores", pool, []float64{1.3, 1.35}, 1, 2, ExpectInconclusive,
-			"speedup p over s: 1.33x (bound >= 0.80, ideal 1.00; 133% of ideal; cores 1-2)"},
+			"speedup p over s: 1.33x (bound >= 1.60, ideal 2.00; 66% of ideal; cores 1-2)"},
 		{"loaded upper bound", upper, []float64{1.33}, 1, 2, ExpectInconclusive, ""},
 		{"too fast", upper, []float64{2.5, 2.6, 2.4}, 2, 2, ExpectFail, ""},
 		{"hopeless in the whole range", pool, []float64{0.5}, 1, 2, ExpectFail, ""},

@@ -42,6 +42,10 @@ type Report struct {
 	Results []*Result     `json:"results"`
 	Time    time.Duration `json:"time"`
 	Errors  []string      `json:"errors,omitempty"` // chapter-level problems (parse errors, expectations)
+	// Expectations are the timing expectations checked, in chapter order;
+	// Machine is where they were measured (nil when nothing was timed).
+	Expectations []*ExpectResult `json:"expectations,omitempty"`
+	Machine      *Machine        `json:"machine,omitempty"`
 }
 
 // Result returns the result for the named cell, or nil.
@@ -61,6 +65,11 @@ func (r *Report) Failed() bool {
 	}
 	for _, res := range r.Results {
 		if res.Status == Fail {
+			return true
+		}
+	}
+	for _, x := range r.Expectations {
+		if x.Status == ExpectFail {
 			return true
 		}
 	}

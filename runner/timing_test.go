@@ -1,0 +1,306 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/concurrency101/book/runner/chapter"
+)
+
+func TestSnap(t *testing.T) {
+	tests := []struct {
+		p          float64
+		floor, cei int
+	}{
+		{2.0, 2, 2}, {1.8, 2, 2}, {2.2, 2, 2}, {1.7, 1, 2}, {1.33, 1, 2}, {1.2, 1, 1}, {0.9, 1, 1}, {0.5, 0, 1}, {3.5, 3, 4},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.floor, snapFloor(tt.p), "snapFloor(%v)", tt.p)
+		assert.Equal(t, tt.cei, snapCeil(tt.p), "snapCeil(%v)", tt.p)
+	}
+	assert.Equal(t, 1, clampCores(0, 2))
+	assert.Equal(t, 2, clampCores(3, 2))
+}
+
+func TestLockTiming(t *testing.T) {
+	unlock, err := lockTiming(context.Background())
+	require.NoError(t, err)
+	// flock locks belong to the open file, so a second open conflicts even
+	// in the same process, as another go test binary's would.
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err = lockTiming(ctx)
+	require.ErrorIs(t, err, context.DeadlineExceeded, "the lock must be exclusive")
+	unlock()
+	unlock2, err := lockTiming(context.Background())
+	require.NoError(t, err, "the lock must be free once released")
+	unlock2()
+}
+
+func TestCalibrate(t *testing.T) {
+	n := runtime.GOMAXPROCS(0)
+	t0 := time.Now()
+	p, capacity := calibrate(n)
+	assert.Less(t, time.Since(t0), 2*time.Second)
+	assert.Greater(t, p, 0.3)
+	assert.LessOrEqual(t, p, float64(n))
+	assert.GreaterOrEqual(t, capacity, p-1e-9, "capacity adds the others' cores to the parallelism")
+	t.Logf("parallelism %.2f, capacity %.2f of %d", p, capacity, n)
+}
+
+func TestBusyCPU(t *testing.T) {
+	if _, err := os.Stat("/proc/stat"); err != nil {
+		t.Skip("no /proc/stat")
+	}
+	probe := startProbe()
+	// This process's own spinning is not the others' load.
+	for t0 := time.Now(); time.Since(t0) < 50*time.Millisecond; {
+		_ = spin(1000)
+	}
+	others, ok := probe.others(0)
+	require.True(t, ok)
+	assert.GreaterOrEqual(t, others, 0.0)
+	assert.LessOrEqual(t, others, float64(runtime.NumCPU()))
+	// Declaring 10s of CPU as ours leaves nothing for the others.
+	others, _ = probe.others(10 * time.Second)
+	assert.Equal(t, 0.0, others)
+}
+
+func TestJudgeRuns(t *testing.T) {
+	e, err := chapter.ParseExpect(&chapter.Expect{Line: 9, Text: "speedup par over seq >= 0.8 * min(cores, 20) ideal min(cores, 20)"})
+	require.NoError(t, err)
+	flat, err := chapter.ParseExpect(&chapter.Expect{Line: 10, Text: "speedup par over seq <= 1.2"})
+	require.NoError(t, err)
+	rounds := func(seq, par time.Duration, freeSeq, freePar float64, n int) []round {
+		var rs []round
+		for i := 0; i < n; i++ {
+			rs = append(rs, round{runs: map[string]timedRun{
+				"seq": {wall: seq, free: freeSeq, others: 2 - freeSeq}, "par": {wall: par, free: freePar, others: 2 - freePar}}})
+		}
+		return rs
+	}
+	// An idle two-core machine: the verdict is decided.
+	r := judgeRuns(e, rounds(time.Second, 520*time.Millisecond, 1.95, 1.9, 3), 1.98, 2, 2)
+	assert.Equal(t, chapter.ExpectPass, r.Status, r.Reason)
+	r = judgeRuns(e, rounds(time.Second, time.Second, 1.95, 1.9, 3), 1.98, 2, 2)
+	assert.Equal(t, chapter.ExpectFail, r.Status, "a sequential 'parallel' cell on an idle machine")
+	// One core busy elsewhere: either verdict could be the machine's doing.
+	r = judgeRuns(e, rounds(time.Second, time.Second, 1.0, 1.33, 3), 1.98, 2, 2)
+	assert.Equal(t, chapter.ExpectInconclusive, r.Status)
+	assert.Contains(t, r.Reason, "other processes kept 1.0 cores busy")
+	// Busy during every run: a failure the load can explain is inconclusive.
+	r = judgeRuns(e, rounds(time.Second, 1800*time.Millisecond, 1.5, 1.6, 3), 1.98, 2, 2)
+	assert.Equal(t, chapter.ExpectInconclusive, r.Status)
+	assert.Contains(t, r.Reason, "the load alone can explain it")
+	// One quiet round decides: the busy ones are left out.
+	rs := rounds(time.Second, time.Second, 1.5, 1.6, 3)
+	rs[1].runs = map[string]timedRun{"seq": {wall: time.Second, free: 1.95, others: 0.05}, "par": {wall: 990 * time.Millisecond, free: 1.95, others: 0.05}}
+	r = judgeRuns(e, rs, 1.98, 2, 2)
+	assert.Equal(t, chapter.ExpectFail, r.Status, r.Reason)
+	assert.Equal(t, []float64{1 / 0.99}, r.Samples)
+	// A bound without cores is judged whatever the load.
+	r = judgeRuns(flat, rounds(time.Second, time.Second, 1.0, 1.33, 3), 1.98, 2, 2)
+	assert.Equal(t, chapter.ExpectPass, r.Status)
+	// Unknown load (no /proc/stat): the calibration's capacity decides.
+	rs = rounds(time.Second, time.Second, 2, 2, 3)
+	for _, rd := range rs {
+		rd.runs["seq"], rd.runs["par"] = timedRun{wall: time.Second, free: math.NaN(), others: math.NaN()}, timedRun{wall: time.Second, free: math.NaN(), others: math.NaN()}
+	}
+	r = judgeRuns(e, rs, 1.98, 2, 2)
+	assert.Equal(t, chapter.ExpectFail, r.Status)
+	// One usable core cannot show a parallel speedup.
+	r = judgeRuns(e, rounds(time.Second, time.Second, 1, 1, 3), 1, 1, 1)
+	assert.Equal(t, chapter.ExpectInconclusive, r.Status)
+	assert.Contains(t, r.Reason, "one usable core")
+	// A timed run that failed fails the expectation.
+	rs = rounds(time.Second, time.Second, 2, 2, 2)
+	rs[1].runs["par"] = timedRun{wall: time.Second, problem: "timed run 2 of cell par failed: panic: boom"}
+	r = judgeRuns(e, rs, 2, 2, 2)
+	assert.Equal(t, chapter.ExpectFail, r.Status)
+	assert.Equal(t, "timed run 2 of cell par failed: panic: boom", r.Reason)
+}
+
+// runTimed runs a fixture chapter (copied into a temporary directory, so
+// -update writes there) with timing checks.
+func runTimed(t *testing.T, fixture string, opts Options) (*chapter.Report, string) {
+	t.Helper()
+	if testing.Short() || raceEnabled {
+		t.Skip("timing checks are skipped in short mode and under the race detector")
+	}
+	dst := filepath.Join(t.TempDir(), filepath.Base(fixture))
+	src, err := os.ReadFile(fixture)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(dst, src, 0o644))
+	var out bytes.Buffer
+	opts.Out = &out
+	rep, err := RunChapter(context.Background(), dst, &opts)
+	require.NoError(t, err)
+	for _, res := range rep.Results {
+		require.Equal(t, chapter.Pass, res.Status, "cell %s: %s %v", res.Cell, res.Error, res.Problems)
+	}
+	return rep, out.String()
+}
+
+// lower is the result of the fixtures' lower-bound expectation.
+func lower(t *testing.T, rep *chapter.Report) *chapter.ExpectResult {
+	require.Len(t, rep.Expectations, 2)
+	return rep.Expectations[0]
+}
+
+func TestTimingChapter(t *testing.T) {
+	rep, out := runTimed(t, "testdata/timing/good.md", Options{Count: 2, Update: true})
+	require.NotNil(t, rep.Machine)
+	assert.Equal(t, "yaegi", rep.Machine.Engine)
+	assert.Contains(t, out, "timing  ")
+	assert.Contains(t, out, "expect  ")
+	for _, x := range rep.Expectations {
+		assert.Len(t, x.Samples, 2)
+		assert.NotEqual(t, chapter.ExpectFail, x.Status, "%s: %s", x.Summary(), x.Reason)
+	}
+	assert.Regexp(t, `speedup par over seq: \d+\.\d\dx \(bound >= \d\.\d\d, ideal \d\.\d\d; \d+% of ideal`, out)
+	// -update wrote the record; the next run compares with it.
+	tm, err := chapter.ReadTimings(filepath.Join(filepath.Dir(rep.Chapter), "good.md"))
+	require.NoError(t, err)
+	rec := tm.Record("yaegi")
+	require.NotNil(t, rec)
+	assert.Equal(t, 2, rec.Count)
+	assert.Len(t, rec.Expectations, 2)
+
+	var buf bytes.Buffer
+	rep2, err := RunChapter(context.Background(), rep.Chapter, &Options{Count: 1, Out: &buf})
+	require.NoError(t, err)
+	assert.Greater(t, rep2.Expectations[0].Recorded, 0.0)
+	assert.Contains(t, buf.String(), "recorded ")
+
+	rep, _ = runTimed(t, "testdata/timing/broken.md", Options{Count: 2})
+	x := lower(t, rep)
+	assert.NotEqual(t, chapter.ExpectPass, x.Status, "a sequential pool must never pass: %s", x.Summary())
+	t.Logf("broken: %s %s %s", x.Summary(), x.Status, x.Reason)
+}
+
+func TestTimingSkipped(t *testing.T) {
+	var out bytes.Buffer
+	rep, err := RunChapter(context.Background(), "testdata/timing/good.md", &Options{Short: true, Out: &out})
+	require.NoError(t, err)
+	require.Len(t, rep.Expectations, 2)
+	for _, x := range rep.Expectations {
+		assert.Equal(t, chapter.ExpectSkip, x.Status)
+		assert.Equal(t, "timing checks skipped in short mode", x.Reason)
+	}
+	assert.Nil(t, rep.Machine)
+	assert.False(t, rep.Failed())
+	assert.Contains(t, out.String(), "good.md:77 speedup par over seq skipped\n")
+}
+
+func TestTimingStrict(t *testing.T) {
+	e, err := chapter.ParseExpect(&chapter.Expect{Text: "speedup par over seq >= 0.8 * cores"})
+	require.NoError(t, err)
+	rs := []round{{runs: map[string]timedRun{"seq": {wall: time.Second, free: 1, others: 1}, "par": {wall: time.Second, free: 1.3, others: 0.7}}}}
+	r := judgeRuns(e, rs, 2, 2, 2)
+	require.Equal(t, chapter.ExpectInconclusive, r.Status)
+	rep := &chapter.Report{Expectations: []*chapter.ExpectResult{r}}
+	assert.False(t, rep.Failed(), "inconclusive is not a failure")
+	r.Status = chapter.ExpectFail
+	assert.True(t, rep.Failed(), "a failed expectation fails the chapter")
+}
+
+func TestExpectErrorsReported(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("testdata/timing/good.md")
+	require.NoError(t, err)
+	src = bytes.Replace(src, []byte("speedup par over seq <="), []byte("speedup par over sequ <="), 1)
+	path := filepath.Join(dir, "bad.md")
+	require.NoError(t, os.WriteFile(path, src, 0o644))
+	rep, err := RunChapter(context.Background(), path, &Options{Short: true})
+	require.NoError(t, err)
+	assert.Equal(t, []string{path + `:78: expect: no cell named "sequ"`}, rep.Errors)
+	assert.True(t, rep.Failed())
+}
+
+// TestTimingTrials proves that the checks catch regressions and do not
+// cry wolf: BOOK_TIMING_TRIALS=20 go test ./runner -run TestTimingTrials
+// runs each fixture that many times; the normal run does one.
+func TestTimingTrials(t *testing.T) {
+	n := 1
+	if s := os.Getenv("BOOK_TIMING_TRIALS"); s != "" {
+		var err error
+		n, err = strconv.Atoi(s)
+		require.NoError(t, err)
+	}
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs two cores")
+	}
+	count := func(fixture string, trials int) map[chapter.ExpectStatus]int {
+		seen := map[chapter.ExpectStatus]int{}
+		for i := 0; i < trials; i++ {
+			rep, _ := runTimed(t, fixture, Options{})
+			x := lower(t, rep)
+			seen[x.Status]++
+			t.Logf("%s trial %d: %s %s %s", filepath.Base(fixture), i+1, x.Summary(), x.Status, x.Reason)
+			for _, y := range rep.Expectations {
+				if y.Status == chapter.ExpectFail && fixture == "testdata/timing/good.md" {
+					t.Errorf("correct chapter failed: %s: %s", y.Summary(), y.Reason)
+				}
+			}
+		}
+		return seen
+	}
+	t.Run("broken", func(t *testing.T) {
+		seen := count("testdata/timing/broken.md", n)
+		t.Logf("broken.md, %d trials: %v", n, seen)
+		assert.Zero(t, seen[chapter.ExpectPass], "a sequential pool passed its speedup expectation")
+	})
+	t.Run("good", func(t *testing.T) {
+		seen := count("testdata/timing/good.md", n)
+		t.Logf("good.md, %d trials: %v", n, seen)
+		assert.Zero(t, seen[chapter.ExpectFail])
+	})
+	t.Run("loaded", func(t *testing.T) {
+		// Another process keeps one core busy throughout.
+		hog := exec.Command("sh", "-c", "while :; do :; done")
+		require.NoError(t, hog.Start())
+		defer func() {
+			_ = syscall.Kill(hog.Process.Pid, syscall.SIGKILL)
+			_ = hog.Wait()
+		}()
+		seen := count("testdata/timing/good.md", n)
+		t.Logf("good.md with one core busy, %d trials: %v", n, seen)
+		assert.Zero(t, seen[chapter.ExpectFail])
+	})
+}
+
+func TestExpectReport(t *testing.T) {
+	ch := &chapter.Chapter{Path: "c.md"}
+	rep := &chapter.Report{
+		Machine: &chapter.Machine{CPUs: 2, GOMAXPROCS: 2, Parallelism: 1.97, OS: "linux", Arch: "amd64", GoVersion: "go1.26.8", Engine: "yaegi", Yaegi: "v0.16.1"},
+		Expectations: []*chapter.ExpectResult{
+			{Line: 3, Cell: "p", Over: "s", Op: ">=", Status: chapter.ExpectPass, Ratio: 1.94, Samples: []float64{1.94}, Bound: 1.6, Ideal: 2, Recorded: 1.95, RecordedOn: "2 cpus"},
+			{Line: 4, Cell: "p", Over: "s", Op: ">=", Status: chapter.ExpectInconclusive, Reason: "busy", Ratio: 1.3, Samples: []float64{1.3}, Bound: 1.6, CoresRange: "1-2"},
+			{Line: 5, Cell: "p", Over: "s", Op: ">=", Status: chapter.ExpectSkip, Reason: "cell p failed"},
+		},
+	}
+	var b strings.Builder
+	(&Options{Out: &b}).report().expectations(ch, rep, 3)
+	assert.Equal(t, `timing  c.md: 3 runs of each timed cell on 2 cpus, GOMAXPROCS 2, parallelism 1.97, linux/amd64, go1.26.8, engine yaegi v0.16.1
+expect  c.md:3 speedup p over s: 1.94x (bound >= 1.60, ideal 2.00; 97% of ideal) ok
+        recorded 1.95x on 2 cpus; today 99% of that
+expect  c.md:4 speedup p over s: 1.30x (bound >= 1.60; cores 1-2) inconclusive
+        c.md:4: busy
+expect  c.md:5 speedup p over s skipped
+        c.md:5: cell p failed
+`, b.String())
+	assert.Equal(t, "3 expectations: 1 ok, 1 inconclusive, 1 skipped", expectCounts(rep.Expectations))
+}
