@@ -108,11 +108,7 @@ func RunChapter(ctx context.Context, path string, opts *Options) (*chapter.Repor
 			if c.Engine != "" {
 				name = c.Engine
 			}
-			e, err := engineFor(name)
-			if err != nil {
-				return rep, err
-			}
-			res, err = e.Run(ctx, c)
+			res, err = runCell(ctx, name, c, engineFor)
 			if err != nil && ctx.Err() == nil {
 				return rep, err
 			}
@@ -120,6 +116,7 @@ func RunChapter(ctx context.Context, path string, opts *Options) (*chapter.Repor
 				return rep, ctx.Err()
 			}
 			chapter.Verify(path, c, res)
+			compareEngines(path, c, res)
 		}
 		results[c.Name] = res
 		rep.Results = append(rep.Results, res)
@@ -130,7 +127,7 @@ func RunChapter(ctx context.Context, path string, opts *Options) (*chapter.Repor
 	rep.Time = time.Since(t0)
 	if opts.Update && ctx.Err() == nil {
 		// Report after writing: a mismatch that -update fixed passes.
-		if err := update(ch, results); err != nil {
+		if err := update(ch, agreed(ch, results)); err != nil {
 			rep.Errors = append(rep.Errors, err.Error())
 		}
 		for _, c := range ch.Cells {

@@ -32,6 +32,7 @@ type Result struct {
 	CPU       time.Duration   `json:"cpu"`                 // CPU time (user+system) of the execution
 	Spans     []timeline.Span `json:"spans,omitempty"`
 	Truncated bool            `json:"truncated,omitempty"` // output exceeded the cap
+	Other     *Result         `json:"other,omitempty"`     // with -engine=both, the go engine's result it was compared with
 }
 
 // A Report is the outcome of running one chapter: what the site shows and

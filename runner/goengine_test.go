@@ -1,0 +1,349 @@
+package runner
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concurrency101/book/runner/chapter"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// writeChapter writes md as chapters/<name> under a fresh working
+// directory and returns the relative path, as the command is given it.
+func writeChapter(t *testing.T, name, md string) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Chdir(dir)
+	require.NoError(t, os.Mkdir("chapters", 0o755))
+	path := filepath.Join("chapters", name)
+	require.NoError(t, os.WriteFile(path, []byte(md), 0o644))
+	return path
+}
+
+// runGo runs the chapter under the go engine and fails the test on an
+// error of the runner itself.
+func runGo(t *testing.T, path string, opts Options) *chapter.Report {
+	t.Helper()
+	if opts.Engine == "" {
+		opts.Engine = "go"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	rep, err := RunChapter(ctx, path, &opts)
+	require.NoError(t, err)
+	require.Empty(t, rep.Errors)
+	return rep
+}
+
+// lineOf returns the chapter line (1-based) of the first line containing s.
+func lineOf(t *testing.T, md, s string) int {
+	t.Helper()
+	for i, l := range strings.Split(md, "\n") {
+		if strings.Contains(l, s) {
+			return i + 1
+		}
+	}
+	t.Fatalf("%q not in the chapter", s)
+	return 0
+}
+
+const programChapter = "# Programs\n\n" +
+	"```go name=\"hello\"\n" +
+	"package main\n\n" +
+	"import (\n\t\"fmt\"\n\t\"os\"\n\n\t\"golang.org/x/sync/errgroup\"\n\t\"github.com/concurrency101/book/runner/timeline\"\n)\n\n" +
+	"func main() {\n" +
+	"\tvar g errgroup.Group\n" +
+	"\tfor i := range 3 {\n" +
+	"\t\tg.Go(func() error { defer timeline.Begin(fmt.Sprint(\"w\", i), \"job\")(); return nil })\n" +
+	"\t}\n" +
+	"\tfmt.Println(\"err:\", g.Wait(), min(3, 1))\n" +
+	"\tfmt.Fprintln(os.Stderr, \"to stderr\")\n" +
+	"}\n" +
+	"```\n\n" +
+	"```output\nerr: <nil> 1\n```\n\n" +
+	"```output stderr\nto stderr\n```\n"
+
+func TestGoEngineProgram(t *testing.T) {
+	path := writeChapter(t, "prog.md", programChapter)
+	rep := runGo(t, path, Options{})
+	require.Len(t, rep.Results, 1)
+	r := rep.Results[0]
+	assert.Equal(t, chapter.Pass, r.Status, "problems: %v", r.Problems)
+	assert.Equal(t, "go", r.Engine)
+	assert.Equal(t, "err: <nil> 1\n", r.Stdout)
+	assert.Equal(t, "to stderr\n", r.Stderr)
+	assert.Positive(t, r.Time)
+	assert.Less(t, r.Time, 2*time.Second, "the time is the run's, not the build's")
+	assert.Len(t, r.Spans, 3, "timeline spans come back through BOOK_TIMELINE")
+}
+
+const fragmentChapter = "# Fragments\n\n" +
+	"```go\n" +
+	"import \"fmt\"\n" +
+	"import \"strings\"\n\n" +
+	"func shout(s string) string { return strings.ToUpper(s) + \"!\" }\n\n" +
+	"fmt.Println(\"first\")\n" +
+	"x := 1\n" +
+	"```\n\n" +
+	"```output\nfirst\n```\n\n" +
+	"Nothing of the first cell's output may show below.\n\n" +
+	"```go\n" +
+	"import \"os\"\n\n" +
+	"x := x + 41\n" +
+	"word, n := \"go\", 2\n" +
+	"fmt.Println(shout(word), x)\n" +
+	"fmt.Fprintln(os.Stderr, \"note\")\n" +
+	"```\n\n" +
+	"```output\nGO! 42\n```\n\n" +
+	"```output stderr\nnote\n```\n\n" +
+	"```go\n" +
+	"import \"sort\"\n" +
+	"```\n\n" +
+	"```go\n" +
+	"type pair struct{ k string; v int }\n\n" +
+	"ps := []pair{{\"b\", x}, {\"a\", n}}\n" +
+	"sort.Slice(ps, func(i, j int) bool { return ps[i].k < ps[j].k })\n" +
+	"fmt.Println(ps)\n" +
+	"```\n\n" +
+	"```output\n[{a 2} {b 42}]\n```\n"
+
+func TestGoEngineFragments(t *testing.T) {
+	path := writeChapter(t, "frag.md", fragmentChapter)
+	rep := runGo(t, path, Options{})
+	require.Len(t, rep.Results, 4)
+	for _, r := range rep.Results {
+		assert.Equal(t, chapter.Pass, r.Status, "cell %s: %s %v", r.Cell, r.Error, r.Problems)
+		assert.Equal(t, "fragment", r.Kind)
+	}
+	assert.Equal(t, "GO! 42\n", rep.Results[1].Stdout, "earlier fragments' output is discarded")
+	assert.Equal(t, "note\n", rep.Results[1].Stderr)
+	assert.Equal(t, "[{a 2} {b 42}]\n", rep.Results[3].Stdout)
+}
+
+func TestGoEngineCompileErrorAtChapterLine(t *testing.T) {
+	md := "# Errors\n\n" +
+		"```go\n" +
+		"import \"fmt\"\n\n" +
+		"func f() int { return 1 }\n" +
+		"```\n\n" +
+		"```go fails=\"compile\"\n" +
+		"fmt.Println(f())\n" +
+		"\ty := undefinedThing + 1\n" +
+		"```\n\n" +
+		"```go name=\"prog\" fails=\"compile\"\n" +
+		"package main\n\n" +
+		"func main() {\n" +
+		"\treturn 1\n" +
+		"}\n" +
+		"```\n\n" +
+		"The session goes on after the failed fragment:\n\n" +
+		"```go\n" +
+		"fmt.Println(f() + 1)\n" +
+		"```\n\n" +
+		"```output\n2\n```\n"
+	path := writeChapter(t, "cpu.md", md)
+	rep := runGo(t, path, Options{})
+	require.Len(t, rep.Results, 4)
+	for _, r := range rep.Results {
+		assert.Equal(t, chapter.Pass, r.Status, "cell %s: %s %v", r.Cell, r.Error, r.Problems)
+	}
+	frag := rep.Results[1]
+	assert.Equal(t, "compile", frag.FailKind)
+	assert.Equal(t, "chapters/cpu.md:"+strconv.Itoa(lineOf(t, md, "undefinedThing"))+":7: undefined: undefinedThing", frag.Error)
+	prog := rep.Results[2]
+	assert.Equal(t, "compile", prog.FailKind)
+	assert.Contains(t, prog.Error, "chapters/cpu.md:"+strconv.Itoa(lineOf(t, md, "\treturn 1"))+":9: too many return values")
+}
+
+func TestGoEngineStatementVarInDeclIsExplained(t *testing.T) {
+	md := "```go fails=\"compile\"\n" +
+		"limit := 3\n\n" +
+		"func under(n int) bool { return n < limit }\n" +
+		"```\n"
+	path := writeChapter(t, "hoist.md", md)
+	rep := runGo(t, path, Options{})
+	r := rep.Results[0]
+	assert.Equal(t, "compile", r.FailKind)
+	assert.Contains(t, r.Error, "chapters/hoist.md:4:37: undefined: limit")
+	assert.Contains(t, r.Error, "note: limit is declared with := by a statement")
+}
+
+func TestGoEnginePanicExit(t *testing.T) {
+	md := "```go name=\"boom\" fails=\"panic: boom\"\n" +
+		"package main\n\n" +
+		"import (\"fmt\"; \"os\")\n\n" +
+		"func main() {\n" +
+		"\tfmt.Fprintln(os.Stderr, \"before\")\n" +
+		"\tfmt.Println(\"out\")\n" +
+		"\tpanic(\"boom\")\n" +
+		"}\n" +
+		"```\n\n" +
+		"```output\nout\n```\n\n" +
+		"```output stderr\nbefore\n```\n\n" +
+		"```go name=\"exit\" fails=\"exit: exit status 3\"\n" +
+		"package main\n\n" +
+		"import \"os\"\n\n" +
+		"func main() { os.Exit(3) }\n" +
+		"```\n\n" +
+		"```go name=\"frag-panic\" fails=\"panic: runtime error: index out of range [5] with length 1\"\n" +
+		"s := []int{1}\n" +
+		"i := 5\n" +
+		"_ = s[i]\n" +
+		"```\n"
+	path := writeChapter(t, "fail.md", md)
+	rep := runGo(t, path, Options{})
+	require.Len(t, rep.Results, 3)
+	for _, r := range rep.Results {
+		assert.Equal(t, chapter.Pass, r.Status, "cell %s: %s %v", r.Cell, r.Error, r.Problems)
+	}
+	boom := rep.Results[0]
+	assert.Equal(t, "panic", boom.FailKind)
+	assert.Equal(t, "panic: boom", boom.Error)
+	assert.Equal(t, "before\n", boom.Stderr, "the goroutine dump is not the cell's output")
+	assert.Equal(t, "exit", rep.Results[1].FailKind)
+	assert.Equal(t, "exit status 3", rep.Results[1].Error)
+	assert.Equal(t, "panic", rep.Results[2].FailKind)
+}
+
+func TestGoEngineTimeoutHint(t *testing.T) {
+	md := "```go name=\"stuck\" timeout=\"1s\" fails=\"timeout\"\n" +
+		"package main\n\n" +
+		"import (\"fmt\"; \"sync\"; \"time\")\n\n" +
+		"func main() {\n" +
+		"\tvar mu sync.Mutex\n" +
+		"\tmu.Lock()\n" +
+		"\tgo func() { time.Sleep(time.Hour) }()\n" +
+		"\tgo func() { mu.Lock() }()\n" +
+		"\tfmt.Println(\"waiting\")\n" +
+		"\tch := make(chan int)\n" +
+		"\t<-ch\n" +
+		"}\n" +
+		"```\n\n" +
+		"```output\nwaiting\n```\n"
+	path := writeChapter(t, "stuck.md", md)
+	t0 := time.Now()
+	rep := runGo(t, path, Options{})
+	r := rep.Results[0]
+	assert.Equal(t, chapter.Pass, r.Status, "%s %v", r.Error, r.Problems)
+	assert.Equal(t, "timeout", r.FailKind)
+	assert.Less(t, time.Since(t0), 20*time.Second)
+	want := "timeout after 1s; goroutines: " +
+		"1 in chan receive at chapters/stuck.md:" + strconv.Itoa(lineOf(t, md, "<-ch")) + ", " +
+		"1 in sleep at chapters/stuck.md:" + strconv.Itoa(lineOf(t, md, "time.Sleep")) + ", " +
+		"1 in sync.Mutex.Lock at chapters/stuck.md:" + strconv.Itoa(lineOf(t, md, "go func() { mu.Lock")) + ""
+	assert.Equal(t, want, r.Error)
+	assert.Empty(t, r.Stderr, "the SIGQUIT dump is summarized, not kept")
+}
+
+func TestGoEngineRace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the first -race build compiles the standard library")
+	}
+	md := "```go name=\"racy\" race fails=\"race\"\n" +
+		"package main\n\n" +
+		"import (\"fmt\"; \"sync\")\n\n" +
+		"func main() {\n" +
+		"\tn := 0\n" +
+		"\tvar wg sync.WaitGroup\n" +
+		"\tfor range 2 {\n" +
+		"\t\twg.Go(func() { n++ })\n" +
+		"\t}\n" +
+		"\twg.Wait()\n" +
+		"\tfmt.Println(n > 0)\n" +
+		"}\n" +
+		"```\n\n" +
+		"```output\ntrue\n```\n"
+	path := writeChapter(t, "race.md", md)
+	rep := runGo(t, path, Options{Engine: "both"})
+	r := rep.Results[0]
+	assert.Equal(t, chapter.Pass, r.Status, "%s %v", r.Error, r.Problems)
+	assert.Equal(t, "go", r.Engine, "a race cell runs only under go")
+	assert.Nil(t, r.Other)
+	assert.Equal(t, "race", r.FailKind)
+	line := strconv.Itoa(lineOf(t, md, "n++"))
+	assert.Contains(t, r.Error, "race: data race: ")
+	assert.Contains(t, r.Error, "at chapters/race.md:"+line)
+	assert.Contains(t, r.Stderr, "WARNING: DATA RACE")
+	assert.Contains(t, r.Stderr, "chapters/race.md:"+line+"\n", "frame offsets are dropped")
+}
+
+// TestGoEngineUnusedImportKept: an import no statement uses yet stays in
+// the session for later fragments (a notebook's import cell).
+func TestGoEngineUnusedImportKept(t *testing.T) {
+	md := "```go\nimport \"strings\"\n```\n\n" +
+		"```go\nimport \"fmt\"\n\nfmt.Println(strings.Repeat(\"ab\", 2))\n```\n\n" +
+		"```output\nabab\n```\n"
+	path := writeChapter(t, "imp.md", md)
+	rep := runGo(t, path, Options{})
+	for _, r := range rep.Results {
+		assert.Equal(t, chapter.Pass, r.Status, "cell %s: %s %v", r.Cell, r.Error, r.Problems)
+	}
+}
+
+func TestDefineOnce(t *testing.T) {
+	for _, tc := range []struct {
+		code, want string
+		known      []string
+		defined    []string
+	}{
+		{"x := 1\ny := 2", "x := 1\ny := 2", nil, []string{"x", "y"}},
+		{"x := 1", "x =  1", []string{"x"}, nil}, // same width: columns stay put
+		{"x, err := f()", "x, err := f()", []string{"err"}, []string{"x"}},
+		{"x := 1\nx := 2", "x := 1\nx =  2", nil, []string{"x"}},
+		{"_ = 1\nif v := 1; v > 0 {}", "_ = 1\nif v := 1; v > 0 {}", nil, nil},
+		{"for i := 0; i < 3; i++ {}", "for i := 0; i < 3; i++ {}", nil, nil},
+		{"x := (", "x := (", nil, nil},
+	} {
+		known := map[string]bool{}
+		for _, k := range tc.known {
+			known[k] = true
+		}
+		got, defined := defineOnce(tc.code, known)
+		assert.Equal(t, tc.want, got, "code %q", tc.code)
+		assert.Equal(t, tc.defined, defined, "code %q", tc.code)
+	}
+}
+
+func TestCaptureFence(t *testing.T) {
+	fence := []byte("\x1eNONCE\x1f")
+	c := &capture{max: 10, fence: fence}
+	for _, p := range []string{"earlier out", "put\x1eNO", "NCE\x1fmi", "ne and more"} {
+		c.Write([]byte(p))
+	}
+	assert.Equal(t, "mine and m", c.text())
+	assert.True(t, c.truncated)
+
+	c = &capture{max: 100, fence: fence}
+	c.Write([]byte("no fence came"))
+	assert.Equal(t, "no fence came", c.text(), "without the fence, the head is kept")
+}
+
+// TestGoEngineFragmentTimeExcludesReplay: a fragment's time and spans are
+// its own, not those of the earlier fragments run again before it.
+func TestGoEngineFragmentTimeExcludesReplay(t *testing.T) {
+	md := "```go\n" +
+		"import (\"time\"; \"github.com/concurrency101/book/runner/timeline\")\n\n" +
+		"end := timeline.Begin(\"setup\", \"\")\n" +
+		"time.Sleep(600 * time.Millisecond)\n" +
+		"end()\n" +
+		"```\n\n" +
+		"```go\n" +
+		"timeline.Begin(\"main\", \"quick\")()\n" +
+		"```\n"
+	path := writeChapter(t, "time.md", md)
+	rep := runGo(t, path, Options{})
+	require.Len(t, rep.Results, 2)
+	assert.GreaterOrEqual(t, rep.Results[0].Time, 600*time.Millisecond)
+	second := rep.Results[1]
+	assert.Equal(t, chapter.Pass, second.Status, "%s %v", second.Error, second.Problems)
+	assert.Less(t, second.Time, 300*time.Millisecond)
+	require.Len(t, second.Spans, 1, "the replayed fragment's span is not this cell's")
+	assert.Equal(t, "main", second.Spans[0].Lane)
+	assert.Less(t, second.Spans[0].Start, 100*time.Millisecond, "the clock restarts at the fence")
+}
