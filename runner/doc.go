@@ -126,11 +126,12 @@ rounded to the nearest integer within 0.25. An expectation is
 	ok            when the bound holds for every value of cores in that range;
 	FAIL          when it holds for none, or a timed run failed;
 	inconclusive  when it holds for some values only, when a bound that
-	              depends on cores meets a single usable core, or when it
-	              fails but other processes kept more than 0.3 cores busy
-	              during every timed run. Rounds that quiet are the only
-	              ones counted when there are any. Inconclusive is reported
-	              and is not a failure, unless -strict is given.
+	              depends on cores meets a single usable core, or when
+	              other processes kept more than 0.3 cores busy during
+	              every round (load on one cell of a pair can make or
+	              break the ratio; only rounds quieter than that count).
+	              Inconclusive is reported and is not a failure, unless
+	              -strict is given.
 
 Timing checks are skipped, and say so, under the race detector and with
 -short (Options.Short; tests pass testing.Short()).
