@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -177,6 +178,7 @@ func Load(opts Options) (*Site, error) {
 	s.Files["404.html"] = l.notFound()
 	s.Files["assets/style.css"] = l.css()
 	s.Files["assets/site.js"] = mustAsset("site.js")
+	s.Files["assets/favicon.svg"] = mustAsset("favicon.svg")
 	if opts.LiveReload {
 		s.Files["assets/livereload.js"] = mustAsset("livereload.js")
 	}
@@ -205,8 +207,8 @@ func pageTitle(p *page) string {
 }
 
 func parallel(pages []*page, f func(*page)) {
-	const workers = 8
-	if len(pages) < 2*workers {
+	workers := runtime.GOMAXPROCS(0)
+	if len(pages) < 2 || workers < 2 {
 		for _, p := range pages {
 			f(p)
 		}

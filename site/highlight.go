@@ -2,10 +2,12 @@ package site
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -18,6 +20,23 @@ import (
 // listed in hl (1-based) wrapped in <span class="hl">. An unknown language
 // is escaped as plain text.
 func highlight(code, lang string, hl map[int]bool) string {
+	key := highlightKey{lang, code, fmt.Sprint(hl)}
+	if v, ok := highlighted.Load(key); ok {
+		return v.(string)
+	}
+	h := highlightUncached(code, lang, hl)
+	highlighted.Store(key, h)
+	return h
+}
+
+// highlighted memoizes highlight: chroma's lexers are regular-expression
+// machines, and most of a rebuild (go run ./cmd/site -serve, the benchmark)
+// highlights code that has not changed.
+var highlighted sync.Map // highlightKey -> string
+
+type highlightKey struct{ lang, code, hl string }
+
+func highlightUncached(code, lang string, hl map[int]bool) string {
 	var b strings.Builder
 	b.Grow(len(code) * 2)
 	lexer := lexers.Get(lang)
@@ -103,5 +122,9 @@ func chromaCSS(light, dark string) string {
 	_ = f.WriteCSS(&lb, styles.Get(light))
 	_ = f.WriteCSS(&db, styles.Get(dark))
 	d := cssRule.ReplaceAllString(db.String(), `$1[data-theme="dark"] .$2`)
-	return lb.String() + d
+	// A token class the dark style leaves out would keep its light colour
+	// (dark grey on black): reset every token first, then apply the dark
+	// rules, which are more specific.
+	reset := `[data-theme="dark"] .chroma span { color: inherit; background-color: transparent; font-weight: inherit; font-style: inherit; }` + "\n"
+	return lb.String() + reset + d + `[data-theme="dark"] .chroma .hl { background-color: #262c36 }` + "\n"
 }

@@ -83,6 +83,7 @@ func (l *layout) head(b *bytes.Buffer, title, root string) {
 		fmt.Fprintf(b, "<meta name=\"description\" content=\"%s\">\n", html.EscapeString(l.cfg.SiteDescription))
 	}
 	fmt.Fprintf(b, "<link rel=\"stylesheet\" href=\"%sassets/style.css\">\n", root)
+	fmt.Fprintf(b, "<link rel=\"icon\" href=\"%sassets/favicon.svg\" type=\"image/svg+xml\">\n", root)
 	// Set the theme before the first paint: no flash of the wrong colours.
 	b.WriteString(`<script>try{var t=localStorage.getItem("theme")}catch(e){}` +
 		`document.documentElement.dataset.theme=t||(matchMedia("(prefers-color-scheme: dark)").matches?"dark":"light")</script>` + "\n")
