@@ -347,3 +347,23 @@ func TestGoEngineFragmentTimeExcludesReplay(t *testing.T) {
 	assert.Equal(t, "main", second.Spans[0].Lane)
 	assert.Less(t, second.Spans[0].Start, 100*time.Millisecond, "the clock restarts at the fence")
 }
+
+// BenchmarkChapterEngines compares how long the fixture chapter takes under
+// each engine, everything included (worker start, builds, runs). The go
+// engine's builds hit the build cache after the first iteration for the
+// compile step, not for the link.
+func BenchmarkChapterEngines(b *testing.B) {
+	path, err := filepath.Abs(filepath.Join("testdata", "engines", "chapter.md"))
+	require.NoError(b, err)
+	for _, engine := range []string{"yaegi", "go"} {
+		b.Run(engine, func(b *testing.B) {
+			for b.Loop() {
+				rep, err := RunChapter(context.Background(), path, &Options{Engine: engine, Short: true})
+				require.NoError(b, err)
+				for _, r := range rep.Results {
+					require.Equal(b, chapter.Pass, r.Status, "cell %s under %s: %v", r.Cell, engine, r.Problems)
+				}
+			}
+		})
+	}
+}
