@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/concurrency101/book/runner/chapter"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -40,4 +41,28 @@ func TestHostile(t *testing.T) {
 	_, err = os.Stat(filepath.Join("testdata", "hostile", "scratch.txt"))
 	assert.True(t, os.IsNotExist(err), "a cell's file was written outside its scratch directory")
 	assert.NoError(t, noWorkers())
+}
+
+// TestProgramsSpareTheSession: complete programs run in a worker of their
+// own, so one that crashes or leaves goroutines does not make the session
+// (a fragment's state) be rebuilt.
+func TestProgramsSpareTheSession(t *testing.T) {
+	src := "```go\nimport \"fmt\"\nn := 1\n```\n\n" +
+		"```go fails=\"panic: gone\"\npackage main\n\nfunc main() {\n\tdone := make(chan bool)\n\tgo func() { panic(\"gone\") }()\n\t<-done\n}\n```\n\n" +
+		"```go\npackage main\n\nimport \"time\"\n\nfunc main() { go time.Sleep(time.Hour) }\n```\n\n" +
+		"```go\nn++\nfmt.Println(n)\n```\n\n```output\n2\n```\n"
+	ch, err := chapter.Parse("spare.md", []byte(src))
+	require.NoError(t, err)
+	e, err := newYaegiEngine(ch, &Options{})
+	require.NoError(t, err)
+	defer e.Close()
+	for _, c := range ch.Cells {
+		res, err := e.Run(context.Background(), c)
+		require.NoError(t, err)
+		chapter.Verify(ch.Path, c, res)
+		assert.Equal(t, chapter.Pass, res.Status, "cell %s: %s %v", c.Name, res.Error, res.Problems)
+	}
+	// One session worker, and a program worker for each program (the
+	// first crashed, the second left a goroutine).
+	assert.Equal(t, 3, e.starts, "the session was rebuilt")
 }

@@ -18,20 +18,23 @@ import (
 	"github.com/concurrency101/book/runner/chapter"
 )
 
-// yaegiEngine runs cells in a worker process with the interpreter. A
-// worker that dies (a panic in a goroutine, os.Exit, the memory limit), or
-// that must be discarded (a timeout, a program that left goroutines
-// running), is replaced; the chapter's session is rebuilt in the new worker
-// by running the fragments that succeeded again, their output discarded.
+// yaegiEngine runs cells in worker processes with the interpreter: one
+// worker holds the chapter's session (fragments), another runs complete
+// programs, so that a program that crashes or leaves goroutines behind never
+// costs the session. A worker that dies (a panic in a goroutine, os.Exit,
+// the memory limit), or that must be discarded (a timeout, a program that
+// left goroutines running), is replaced; the session is rebuilt in a new
+// worker by running the fragments that succeeded again, their output
+// discarded.
 type yaegiEngine struct {
 	ch      *chapter.Chapter
 	opts    *Options
-	dir     string // the scratch working directory of the workers
-	w       *worker
+	dir     string          // the scratch working directory of the workers
+	sess    *worker         // runs fragments
+	prog    *worker         // runs complete programs
 	session []*chapter.Cell // fragments that ran without failing
 	seq     int
-	// Starts counts the workers started, for tests and the report.
-	starts int
+	starts  int // workers started, for tests
 }
 
 func newYaegiEngine(ch *chapter.Chapter, opts *Options) (*yaegiEngine, error) {
@@ -45,57 +48,65 @@ func newYaegiEngine(ch *chapter.Chapter, opts *Options) (*yaegiEngine, error) {
 func (e *yaegiEngine) Name() string { return "yaegi" }
 
 func (e *yaegiEngine) Close() error {
-	if e.w != nil {
-		e.w.kill()
-		e.w = nil
+	for _, w := range []**worker{&e.sess, &e.prog} {
+		if *w != nil {
+			(*w).kill()
+			*w = nil
+		}
 	}
 	return os.RemoveAll(e.dir)
 }
 
 func (e *yaegiEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, error) {
-	if e.w == nil {
-		if err := e.start(ctx); err != nil {
+	slot := &e.sess
+	if c.Program {
+		slot = &e.prog
+	}
+	if *slot == nil {
+		w, err := e.start(ctx, !c.Program)
+		if err != nil {
 			return nil, err
 		}
+		*slot = w
 	}
-	res, resp := e.exec(ctx, c, false)
+	res, resp := e.exec(ctx, *slot, c)
 	if resp != nil && !c.Program && res.FailKind == "" {
 		e.session = append(e.session, c)
 	}
-	if e.w != nil && (!e.w.alive() || resp == nil || resp.Fatal || c.Program && resp.Leftover > 0) {
+	if w := *slot; !w.alive() || resp == nil || resp.Fatal || c.Program && resp.Leftover > 0 {
 		// A program's goroutines end with it; a worker in an unknown
 		// state is not reused.
-		e.w.kill()
-		e.w = nil
+		w.kill()
+		*slot = nil
 	}
 	return res, ctx.Err()
 }
 
-// start launches a worker and replays the session into it.
-func (e *yaegiEngine) start(ctx context.Context) error {
+// start launches a worker, replaying the session into it if asked.
+func (e *yaegiEngine) start(ctx context.Context, replay bool) (*worker, error) {
 	w, err := startWorker(e.opts, e.dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	e.starts++
-	e.w = w
+	if !replay {
+		return w, nil
+	}
 	for _, c := range e.session {
-		res, resp := e.exec(ctx, c, true)
+		res, resp := e.exec(ctx, w, c)
 		if resp == nil || res.FailKind != "" {
-			e.w.kill()
-			e.w = nil
-			return fmt.Errorf("%s: cell %s failed when the session was rebuilt in a new worker: %s", e.ch.Pos(c.Line), c.Name, res.Error)
+			w.kill()
+			return nil, fmt.Errorf("%s: cell %s failed when the session was rebuilt in a new worker: %s", e.ch.Pos(c.Line), c.Name, res.Error)
 		}
 	}
-	return nil
+	return w, nil
 }
 
 // exec sends one cell to the worker and collects its result. resp is nil
 // when the worker died or had to be stopped before it answered.
-func (e *yaegiEngine) exec(ctx context.Context, c *chapter.Cell, replay bool) (*chapter.Result, *response) {
+func (e *yaegiEngine) exec(ctx context.Context, w *worker, c *chapter.Cell) (*chapter.Result, *response) {
 	e.seq++
 	seq := e.seq
-	w := e.w
 	timeout := e.opts.timeout(c)
 	req := request{Seq: seq, Path: e.ch.Path, Program: c.Program, Timeout: timeout, Rewrite: !e.opts.NoRewrite}
 	if c.Program {
