@@ -35,6 +35,7 @@ type yaegiEngine struct {
 	session []*chapter.Cell // fragments that ran without failing
 	seq     int
 	starts  int // workers started, for tests
+	replays int // fragments run again to rebuild a session, for tests
 }
 
 func newYaegiEngine(ch *chapter.Chapter, opts *Options) (*yaegiEngine, error) {
@@ -93,6 +94,7 @@ func (e *yaegiEngine) start(ctx context.Context, replay bool) (*worker, error) {
 		return w, nil
 	}
 	for _, c := range e.session {
+		e.replays++
 		res, resp := e.exec(ctx, w, c)
 		if resp == nil || res.FailKind != "" {
 			w.kill()
