@@ -25,6 +25,7 @@ import (
 
 	"github.com/concurrency101/book/runner/chapter"
 	"github.com/concurrency101/book/runner/timeline"
+	"golang.org/x/sys/unix"
 )
 
 // bookModule is the module path of this repository; cells import its
@@ -426,6 +427,13 @@ func (e *goEngine) run(ctx context.Context, c *chapter.Cell, bin string, fenced 
 		res.FailKind, res.Error = "crash", "starting the program: "+err.Error()
 		return
 	}
+	if !c.Race {
+		// The data segment limit bounds the Go heap (the address space
+		// limit would not: the runtime reserves far more than it uses);
+		// the race detector's shadow memory would not fit under it.
+		lim := uint64(e.opts.memLimit())
+		_ = unix.Prlimit(cmd.Process.Pid, unix.RLIMIT_DATA, &unix.Rlimit{Cur: lim, Max: lim}, nil)
+	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	timer := time.NewTimer(timeout + replay)
@@ -511,7 +519,14 @@ func (e *goEngine) classify(res *chapter.Result, ps *os.ProcessState, timedOut b
 		i := crashAt(errOut)
 		line, _, _ := strings.Cut(errOut[i:], "\n")
 		res.FailKind, res.Error = "panic", line
+		if strings.HasPrefix(line, "fatal error: out of memory") {
+			res.FailKind = "memory"
+			res.Error = fmt.Sprintf("memory limit exceeded: the limit is %d MiB", e.opts.memLimit()>>20)
+		}
 		res.Stderr = errOut[:i]
+		if j := strings.LastIndex(res.Stderr, "runtime: out of memory"); j >= 0 && res.FailKind == "memory" {
+			res.Stderr = res.Stderr[:j]
+		}
 	case status > 0:
 		res.FailKind, res.Error = "exit", fmt.Sprintf("exit status %d", status)
 	case ws.Signaled():

@@ -367,3 +367,26 @@ func BenchmarkChapterEngines(b *testing.B) {
 		})
 	}
 }
+
+func TestGoEngineMemoryLimit(t *testing.T) {
+	md := "```go name=\"hog\"\n" +
+		"package main\n\n" +
+		"import \"fmt\"\n\n" +
+		"func main() {\n" +
+		"\tfmt.Println(\"start\")\n" +
+		"\tvar keep [][]byte\n" +
+		"\tfor {\n" +
+		"\t\tb := make([]byte, 16<<20)\n" +
+		"\t\tb[0] = 1\n" +
+		"\t\tkeep = append(keep, b)\n" +
+		"\t}\n" +
+		"}\n" +
+		"```\n"
+	path := writeChapter(t, "hog.md", md)
+	rep := runGo(t, path, Options{MemLimit: 256 << 20})
+	r := rep.Results[0]
+	assert.Equal(t, "memory", r.FailKind, "%s", r.Error)
+	assert.Equal(t, "memory limit exceeded: the limit is 256 MiB", r.Error)
+	assert.Equal(t, "start\n", r.Stdout)
+	assert.Empty(t, r.Stderr)
+}
