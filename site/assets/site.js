@@ -63,14 +63,15 @@
   var input = document.getElementById("search");
   var list = document.getElementById("search-results");
   if (!input || !list) return;
-  var loading = false;
+  var loading = false, pending = null;
   function load(then) {
     if (window.bookSearchIndex) return then();
+    pending = then; // what to do once the index is there (the latest wins)
     if (loading) return;
     loading = true;
     var s = document.createElement("script");
     s.src = root + "search/search_index.js";
-    s.onload = then;
+    s.onload = function () { if (pending) pending(); };
     document.head.appendChild(s);
   }
   function esc(s) {
