@@ -519,7 +519,7 @@ func (e *goEngine) classify(res *chapter.Result, ps *os.ProcessState, timedOut b
 		i := crashAt(errOut)
 		line, _, _ := strings.Cut(errOut[i:], "\n")
 		res.FailKind, res.Error = "panic", line
-		if strings.HasPrefix(line, "fatal error: out of memory") {
+		if strings.HasPrefix(line, "fatal error: ") && strings.Contains(line, "out of memory") {
 			res.FailKind = "memory"
 			res.Error = fmt.Sprintf("memory limit exceeded: the limit is %d MiB", e.opts.memLimit()>>20)
 		}
