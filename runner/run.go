@@ -178,6 +178,7 @@ func update(ch *chapter.Chapter, results map[string]*chapter.Result) error {
 		return fmt.Errorf("%s: locking %s: %v", ch.Path, dir, err)
 	}
 	defer syscall.Flock(int(d.Fd()), syscall.LOCK_UN)
+	chapter.RemoveStaleTemps(ch.Path)
 	now, err := os.ReadFile(ch.Path)
 	if err != nil {
 		return err

@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,10 +21,9 @@ import (
 // diagnostics and that Ctrl-C leaves no worker and no half-written chapter.
 func TestCommand(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "run")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
+	bin := buildRun(t)
+	var out []byte
+	var err error
 
 	write := func(name, text string) string {
 		p := filepath.Join(dir, name)
@@ -77,4 +80,126 @@ func TestCommand(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	out, _ = exec.Command("pgrep", "-f", bin).CombinedOutput()
 	assert.Empty(t, string(bytes.TrimSpace(out)), "a worker outlived the command")
+}
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// buildRun builds the command once for the package's tests.
+func buildRun(t *testing.T) string {
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "run-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "run")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("%v\n%s", err, out)
+		}
+	})
+	require.NoError(t, buildErr)
+	return binPath
+}
+
+// updateFixture writes a chapter whose -update rewrites every output block
+// of a large file, and returns its text before and after.
+func updateFixture(t *testing.T, dir string) (path, before, after string) {
+	var b, a strings.Builder
+	prose := strings.Repeat("Prose that must survive every kill, byte for byte.\n", 20000) // ~1 MB
+	b.WriteString("# Kill me\n\n" + prose)
+	a.WriteString("# Kill me\n\n" + prose)
+	for i := 0; i < 5; i++ {
+		cell := fmt.Sprintf("\n```go name=\"c%d\"\nimport \"fmt\"\nfmt.Println(\"new %d\")\n```\n\n", i, i)
+		b.WriteString(cell + "```output\nold\n```\n")
+		a.WriteString(cell + fmt.Sprintf("```output\nnew %d\n```\n", i))
+	}
+	path = filepath.Join(dir, "kill.md")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	return path, b.String(), a.String()
+}
+
+// TestUpdateSurvivesSIGKILL kills the command with SIGKILL at random moments
+// of -update, BOOK_KILL_TRIALS times (100 by default): the chapter is always
+// the old or the new version, never truncated or mixed, and no temporary
+// file is left.
+func TestUpdateSurvivesSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	trials := 100
+	if s := os.Getenv("BOOK_KILL_TRIALS"); s != "" {
+		fmt.Sscan(s, &trials)
+	}
+	bin := buildRun(t)
+	dir := t.TempDir()
+
+	// How long an uninterrupted run takes, and what it writes.
+	path, before, after := updateFixture(t, dir)
+	t0 := time.Now()
+	out, err := exec.Command(bin, "-update", path).CombinedOutput()
+	require.NoError(t, err, string(out))
+	full := time.Since(t0)
+	b, _ := os.ReadFile(path)
+	require.Equal(t, after, string(b), "an uninterrupted -update gives the new version")
+
+	var olds, news int
+	for i := 0; i < trials; i++ {
+		require.NoError(t, os.WriteFile(path, []byte(before), 0o644))
+		cmd := exec.Command(bin, "-update", path)
+		require.NoError(t, cmd.Start())
+		// Most kills land late, where the file is written.
+		time.Sleep(time.Duration(rand.Float64() * 1.2 * float64(full)))
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		switch string(b) {
+		case before:
+			olds++
+		case after:
+			news++
+		default:
+			t.Fatalf("trial %d: the chapter is neither the old nor the new version (%d bytes)", i, len(b))
+		}
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			require.False(t, strings.Contains(e.Name(), ".tmp"), "trial %d: temporary file %s left", i, e.Name())
+		}
+	}
+	t.Logf("%d SIGKILL trials (run takes %v): %d left the old version, %d the new, 0 anything else", trials, full.Round(time.Millisecond), olds, news)
+}
+
+// TestConcurrentUpdates: two -update runs on one chapter at once do not
+// interleave their writes; the second either writes the same result or
+// refuses because the file changed under it.
+func TestConcurrentUpdates(t *testing.T) {
+	bin := buildRun(t)
+	dir := t.TempDir()
+	path, _, after := updateFixture(t, dir)
+	var wg sync.WaitGroup
+	outs := make([]string, 2)
+	codes := make([]int, 2)
+	for i := range 2 {
+		wg.Go(func() {
+			out, err := exec.Command(bin, "-update", path).CombinedOutput()
+			outs[i] = string(out)
+			if x, ok := err.(*exec.ExitError); ok {
+				codes[i] = x.ExitCode()
+			}
+		})
+	}
+	wg.Wait()
+	b, _ := os.ReadFile(path)
+	assert.Equal(t, after, string(b))
+	for i := range 2 {
+		if codes[i] != 0 {
+			assert.Equal(t, 1, codes[i])
+			assert.Contains(t, outs[i], "changed while its cells ran: not updated")
+		}
+	}
 }
