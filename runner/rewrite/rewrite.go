@@ -1,0 +1,249 @@
+// Package rewrite makes yaegi v0.16.1 run Go source with Go 1.22+ semantics.
+//
+// The interpreter that runs the book's cells predates Go 1.22: loop
+// variables are shared by all iterations, deferred-call arguments are read
+// when the function returns, range over an integer and the min, max and
+// clear builtins are missing, and a labeled break written directly in a
+// select case leaves only the select. This package closes those gaps with a
+// source-to-source rewrite on the go/ast syntax tree, before the source is
+// handed to the interpreter, and refuses, with a [Refusal], the constructs it
+// cannot make faithful, so that the runner can tell the author to run the
+// cell with the Go toolchain instead of showing output that go run would not
+// print.
+//
+// # Line numbers
+//
+// The runner prefixes each chunk with a //line directive, so the rewrite
+// never adds or removes a newline: text is only inserted or replaced inside
+// a line, and every token of the input stays on its line (inserted
+// statements go right after the { of a loop body, or before the statement
+// they guard, on the same line).
+//
+// # Rewrites
+//
+//   - Per-iteration loop variables. A range loop whose body captures a
+//     variable it declares (in a func literal, with &, or as the operand of a
+//     selector or slice expression, which may take its address) gets `v := v`
+//     at the start of its body. A three-clause loop gets the Go 1.22 copy
+//     semantics by renaming the header variable: `for i := 0; i < n; i++ {`
+//     becomes `for _lvN := 0; _lvN < n; _lvN++ { i := _lvN;` and every path
+//     to the next iteration (the end of the body and each continue) copies i
+//     back, so a body that modifies i behaves as in Go 1.22.
+//   - Func literals in loops. yaegi runs a func literal that is passed
+//     straight to a call (wg.Go(func(){…}), errgroup.Go, time.AfterFunc) or
+//     stored in a composite literal against the live frame of the caller, so
+//     it sees the last value of every per-iteration variable (upstream
+//     #1634). Such a literal that uses a variable declared inside an
+//     enclosing loop is wrapped as `func() T { return LIT }()`, which makes
+//     the interpreter build a real closure; T is the literal's own type, so no
+//     variable type is needed.
+//   - Range over an integer, `for i := range n`, becomes
+//     `{ _rnN := n; for _riN := _rnN - _rnN; _riN < _rnN; _riN++ { i := _riN; … } }`:
+//     n is evaluated once, i has the type of n and a fresh copy per
+//     iteration, and assignments to i in the body do not change the count.
+//   - Deferred-call arguments are hoisted into block-scoped temporaries,
+//     `{ _dN := x; defer f(_dN) }`, so they are evaluated at the defer.
+//   - min, max and clear: `m := min(a, b)` and `m = min(m, b)` as whole
+//     statements become comparisons (`m := a; if b < m { m = b }`), min and
+//     max of constants are folded, and `clear(m)` as a statement becomes a
+//     delete loop (for a slice the interpreter then reports a compile error
+//     rather than running wrong). Other uses are refused.
+//   - `break L` and `continue L` directly in a select case become
+//     `if true { break L }`.
+//
+// # Refusals
+//
+// A [Refusal] names the first construct the interpreter would run wrong or
+// crash on: packages and functions added after Go 1.22 (iter, unique,
+// testing/synctest, strings.Lines, slices.Sort, maps.Clone, sync.OnceValue,
+// atomic.Pointer, …), range over a function, errors.As into a variable whose
+// type is not from an imported package, method expressions of local types,
+// a deferred closure or interpreted method that depends on a loop variable,
+// builtin print and println (written to standard output by the
+// interpreter), runtime.NumGoroutine, a local variable that is never used
+// (which the interpreter accepts but the compiler rejects), fmt verbs on
+// values of a type with a String method, and fan-in over a variadic
+// channel slice.
+package rewrite
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"sort"
+	"strings"
+)
+
+// Refusal reports a construct that the interpreter cannot run with the
+// semantics of the Go toolchain and that the rewrite cannot fix. It is
+// returned as an error; use errors.As to recognize it.
+type Refusal struct {
+	Line, Col int    // position in the source given to File, Stmts or Decls (1-based)
+	Construct string // what was found, for example "range over func"
+	Msg       string // why it cannot run under the interpreter
+}
+
+// Error implements the error interface.
+func (r *Refusal) Error() string {
+	return fmt.Sprintf("%d:%d: %s is not supported by the interpreter: %s; add engine=\"go\" to the cell",
+		r.Line, r.Col, r.Construct, r.Msg)
+}
+
+// File rewrites a complete Go source file (package clause included).
+func File(src []byte) ([]byte, error) {
+	return rewrite(src, "", "")
+}
+
+// Stmts rewrites top-level statements of a notebook fragment (no package
+// clause, no declarations).
+func Stmts(src []byte) ([]byte, error) {
+	return rewrite(src, "package p; func _() {", "\n}")
+}
+
+// Decls rewrites top-level declarations of a fragment (func, type, var and
+// const declarations, no package clause; imports may be present).
+func Decls(src []byte) ([]byte, error) {
+	return rewrite(src, "package p;", "")
+}
+
+// edit replaces src[pos:end] (offsets in the parsed text) with text.
+type edit struct {
+	pos, end int
+	text     string
+	seq      int
+}
+
+func rewrite(src []byte, prefix, suffix string) ([]byte, error) {
+	full := make([]byte, 0, len(prefix)+len(src)+len(suffix))
+	full = append(full, prefix...)
+	full = append(full, src...)
+	full = append(full, suffix...)
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", full, parser.ParseComments)
+	if err != nil {
+		return nil, shiftError(err, len(prefix))
+	}
+	r := &rewriter{fset: fset, file: f, src: full, prefix: len(prefix)}
+	r.tf = fset.File(f.Pos())
+	if strings.HasSuffix(prefix, "{") {
+		r.stmts = f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
+	}
+	r.run()
+	if r.refusal != nil {
+		return nil, r.refusal
+	}
+	out, err := r.apply()
+	if err != nil {
+		return nil, err
+	}
+	out = out[len(prefix) : len(out)-len(suffix)]
+	if bytes.Count(out, []byte("\n")) != bytes.Count(src, []byte("\n")) {
+		return nil, fmt.Errorf("rewrite: internal error: line count changed")
+	}
+	return out, nil
+}
+
+// shiftError moves the positions of a parse error from the wrapped text back
+// to src: only line 1 carries the wrapper's prefix.
+func shiftError(err error, prefix int) error {
+	var list scanner.ErrorList
+	if !errors.As(err, &list) {
+		return err
+	}
+	for _, e := range list {
+		if e.Pos.Line == 1 {
+			e.Pos.Column -= prefix
+			if e.Pos.Column < 1 {
+				e.Pos.Column = 1
+			}
+		}
+		e.Pos.Filename = ""
+	}
+	return list
+}
+
+// apply returns the source with all edits applied.
+func (r *rewriter) apply() ([]byte, error) {
+	sort.SliceStable(r.edits, func(i, j int) bool {
+		a, b := r.edits[i], r.edits[j]
+		if a.pos != b.pos {
+			return a.pos < b.pos
+		}
+		// An insertion goes before a replacement that starts where it does.
+		if ai, bi := a.end == a.pos, b.end == b.pos; ai != bi {
+			return ai
+		}
+		return a.seq < b.seq
+	})
+	var out bytes.Buffer
+	last := 0
+	for _, e := range r.edits {
+		if e.pos < last {
+			return nil, fmt.Errorf("rewrite: internal error: overlapping edits at offset %d", e.pos)
+		}
+		out.Write(r.src[last:e.pos])
+		out.WriteString(e.text)
+		last = e.end
+	}
+	out.Write(r.src[last:])
+	return out.Bytes(), nil
+}
+
+type rewriter struct {
+	fset    *token.FileSet
+	tf      *token.File
+	file    *ast.File
+	src     []byte
+	prefix  int
+	edits   []edit
+	seq     int
+	tmp     int
+	refusal *Refusal
+
+	imports  map[string]string    // local name -> import path
+	methods  map[string]bool      // names of methods declared in the source
+	stringer map[string]bool      // local types with a String method
+	iterFunc map[*ast.Object]bool // local funcs that are or return iterators
+	iterMeth map[string]bool      // local methods that return iterators
+	parents  map[ast.Node]ast.Node
+	stmts    *ast.BlockStmt // the body holding a Stmts fragment
+}
+
+func (r *rewriter) off(p token.Pos) int { return r.tf.Offset(p) }
+
+func (r *rewriter) insert(p token.Pos, text string) {
+	r.seq++
+	o := r.off(p)
+	r.edits = append(r.edits, edit{pos: o, end: o, text: text, seq: r.seq})
+}
+
+func (r *rewriter) replace(p, end token.Pos, text string) {
+	r.seq++
+	r.edits = append(r.edits, edit{pos: r.off(p), end: r.off(end), text: text, seq: r.seq})
+}
+
+func (r *rewriter) text(n ast.Node) string {
+	return string(r.src[r.off(n.Pos()):r.off(n.End())])
+}
+
+func (r *rewriter) name(kind string) string {
+	r.tmp++
+	return fmt.Sprintf("_%s%d", kind, r.tmp)
+}
+
+// refuse records the first refusal, in source order.
+func (r *rewriter) refuse(p token.Pos, construct, format string, args ...any) {
+	pos := r.fset.Position(p)
+	col := pos.Column
+	if pos.Line == 1 {
+		col -= r.prefix
+	}
+	ref := &Refusal{Line: pos.Line, Col: col, Construct: construct, Msg: fmt.Sprintf(format, args...)}
+	if r.refusal == nil || ref.Line < r.refusal.Line || ref.Line == r.refusal.Line && ref.Col < r.refusal.Col {
+		r.refusal = ref
+	}
+}
