@@ -267,9 +267,16 @@ func (w *workerState) run(req *request) (resp response) {
 				return resp
 			}
 		}
-		prog, err := compile(i, lineDirective(req.Path, p.line, p.col)+src)
+		// The interpreter scopes imports by file name, as Go does: the
+		// pieces of a session must all be "_.go", the name it gives
+		// sources, or a declaration cannot see an earlier piece's import.
+		file := req.Path
+		if !req.Program {
+			file = "_.go"
+		}
+		prog, err := compile(i, lineDirective(file, p.line, p.col)+src)
 		if err != nil {
-			resp.FailKind, resp.Error = "compile", err.Error()
+			resp.FailKind, resp.Error = "compile", inFile(err.Error(), req.Path)
 			return resp
 		}
 		if p.kind == "import" {
@@ -307,6 +314,15 @@ func programImports(code string) []string {
 		}
 	}
 	return paths
+}
+
+// bareLineCol matches the start of a message that names a line and column
+// but no file, as the interpreter writes them for "_.go".
+var bareLineCol = regexp.MustCompile(`(?m)^(?:_\.go:)?(\d+:\d+: )`)
+
+// inFile puts the chapter's path in front of positions without a file.
+func inFile(msg, path string) string {
+	return bareLineCol.ReplaceAllString(msg, path+":$1")
 }
 
 type piece struct {

@@ -194,7 +194,7 @@ func kindName(c *chapter.Cell) string {
 }
 
 var (
-	yaegiTrace  = regexp.MustCompile(`(?m)^\S+:\d+:\d+: panic: .*\(\.\.\.\)\n`)
+	yaegiTrace  = regexp.MustCompile(`(?m)^(?:\S+:)?\d+:\d+: panic: .*\(\.\.\.\)\n`)
 	crashLine   = regexp.MustCompile(`(?m)^(panic: |fatal error: )(.*)$`)
 	goroutineAt = regexp.MustCompile(`(?m)^\[?(?:signal |goroutine \d+ \[)`)
 )
