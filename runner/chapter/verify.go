@@ -21,6 +21,9 @@ func Verify(path string, c *Cell, r *Result) {
 		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: %s", pos, c.Name, r.Error))
 	}
 	for _, o := range c.Outputs {
+		if r.FailKind == "compile" && (c.Fails == nil || c.Fails.Kind != "compile") {
+			break // nothing ran: the compile error says it all
+		}
 		got := r.Stdout
 		if o.Stream == "stderr" {
 			got = r.Stderr
