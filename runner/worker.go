@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/concurrency101/book/runner/internal/symbols"
+	"github.com/concurrency101/book/runner/rewrite"
 	"github.com/concurrency101/book/runner/timeline"
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
@@ -506,20 +507,43 @@ func (w *workerState) watchMemory() {
 	}
 }
 
-// positioned prefixes an error of the rewrite (line:col relative to the
-// piece) with the chapter position.
+// positioned puts a refusal of the rewrite (line:col relative to the
+// piece) at the chapter's position.
 func positioned(path string, line, col int, err error) string {
-	var r interface{ Position() (int, int) }
-	if errors.As(err, &r) {
-		l, c := r.Position()
-		if l == 1 {
-			c += col - 1
-		}
-		return fmt.Sprintf("%s:%d:%d: %v", path, line+l-1, c, err)
+	var r *rewrite.Refusal
+	if !errors.As(err, &r) {
+		return fmt.Sprintf("%s:%d: %v", path, line, err)
 	}
-	return fmt.Sprintf("%s:%d: %v", path, line, err)
+	c := r.Col
+	if r.Line == 1 {
+		c += col - 1
+	}
+	return fmt.Sprintf("%s:%d:%d: %s is not supported by the interpreter: %s; add engine=\"go\" to the cell",
+		path, line+r.Line-1, c, r.Construct, r.Msg)
 }
 
-// rewriteFor is set when the source rewrite that gives the interpreter Go
-// 1.22+ semantics is available; without it pieces run as written.
-var rewriteFor = func(kind, src string) (string, error) { return src, nil }
+// rewriteFor gives a piece Go 1.22+ semantics under the interpreter (see
+// package rewrite). A refusal is returned; a syntax error is not, so that
+// the interpreter reports it with the chapter's positions.
+func rewriteFor(kind, src string) (string, error) {
+	var out []byte
+	var err error
+	switch kind {
+	case "file":
+		out, err = rewrite.File([]byte(src))
+	case "decl":
+		out, err = rewrite.Decls([]byte(src))
+	case "stmt":
+		out, err = rewrite.Stmts([]byte(src))
+	default:
+		return src, nil
+	}
+	var r *rewrite.Refusal
+	switch {
+	case errors.As(err, &r):
+		return "", err
+	case err != nil:
+		return src, nil
+	}
+	return string(out), nil
+}
