@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/build/constraint"
 	"go/parser"
 	"go/token"
+	"go/version"
 	"io"
 	"log"
 	"os"
@@ -530,6 +532,9 @@ func rewriteFor(kind, src string) (string, error) {
 	var err error
 	switch kind {
 	case "file":
+		if preLoopvar(src) {
+			return src, nil // it asks for the old semantics, which are the interpreter's
+		}
 		out, err = rewrite.File([]byte(src))
 	case "decl":
 		out, err = rewrite.Decls([]byte(src))
@@ -546,4 +551,26 @@ func rewriteFor(kind, src string) (string, error) {
 		return src, nil
 	}
 	return string(out), nil
+}
+
+// preLoopvar reports whether a file's build constraint sets a language
+// version before Go 1.22 (//go:build go1.21), which the toolchain honours by
+// compiling the file with per-loop variables.
+func preLoopvar(src string) bool {
+	for _, line := range strings.Split(src, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "package ") {
+			return false
+		}
+		if !constraint.IsGoBuild(line) {
+			continue
+		}
+		expr, err := constraint.Parse(line)
+		if err != nil {
+			return false
+		}
+		v := constraint.GoVersion(expr)
+		return v != "" && version.Compare(v, "go1.22") < 0
+	}
+	return false
 }
