@@ -55,6 +55,11 @@ func (r *rewriter) collect() {
 	r.iterFunc = map[*ast.Object]bool{}
 	r.iterMeth = map[string]bool{}
 	r.parents = map[ast.Node]ast.Node{}
+	r.intType = map[string]bool{}
+	r.localTypes = map[string]bool{}
+	r.errType = map[string]bool{}
+	r.ifaceType = map[string]bool{}
+	r.generic = map[*ast.Object]bool{}
 	var stack []ast.Node
 	ast.Inspect(r.file, func(n ast.Node) bool {
 		if n == nil {
@@ -81,17 +86,34 @@ func (r *rewriter) collect() {
 			r.refuse(imp.Pos(), "package "+path, "it was added after Go 1.22")
 		}
 	}
+	ast.Inspect(r.file, func(n ast.Node) bool {
+		if ts, ok := n.(*ast.TypeSpec); ok {
+			r.localTypes[ts.Name.Name] = true
+			switch t := ts.Type.(type) {
+			case *ast.Ident:
+				r.intType[ts.Name.Name] = intTypes[t.Name]
+			case *ast.InterfaceType:
+				r.ifaceType[ts.Name.Name] = true
+			}
+		}
+		return true
+	})
 	for _, d := range r.file.Decls {
 		fd, ok := d.(*ast.FuncDecl)
 		if !ok {
 			continue
+		}
+		if fd.Type.TypeParams != nil && fd.Name.Obj != nil {
+			r.generic[fd.Name.Obj] = true
+		}
+		if fd.Recv != nil && fd.Name.Name == "Error" && len(fd.Recv.List) == 1 {
+			r.errType[baseTypeName(fd.Recv.List[0].Type)] = true
 		}
 		isIter := returnsFunc(fd.Type) || isPushIterator(fd.Type)
 		if fd.Recv == nil {
 			if isIter && fd.Name.Obj != nil {
 				r.iterFunc[fd.Name.Obj] = true
 			}
-			r.fanIn(fd)
 			continue
 		}
 		r.methods[fd.Name.Name] = true
@@ -155,41 +177,6 @@ func baseTypeName(e ast.Expr) string {
 		default:
 			return ""
 		}
-	}
-}
-
-// fanIn refuses a function that takes a variadic slice of channels and uses
-// both len and range on it: the interpreter panics on that combination.
-func (r *rewriter) fanIn(fd *ast.FuncDecl) {
-	if fd.Body == nil || fd.Type.Params == nil || len(fd.Type.Params.List) == 0 {
-		return
-	}
-	last := fd.Type.Params.List[len(fd.Type.Params.List)-1]
-	ell, ok := last.Type.(*ast.Ellipsis)
-	if !ok || len(last.Names) != 1 {
-		return
-	}
-	if _, ok := ell.Elt.(*ast.ChanType); !ok {
-		return
-	}
-	obj := last.Names[0].Obj
-	var usesLen, usesRange bool
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.CallExpr:
-			if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "len" && len(n.Args) == 1 && isObj(n.Args[0], obj) {
-				usesLen = true
-			}
-		case *ast.RangeStmt:
-			if isObj(n.X, obj) {
-				usesRange = true
-			}
-		}
-		return true
-	})
-	if usesLen && usesRange {
-		r.refuse(last.Pos(), "variadic channel parameter used with len and range",
-			"the interpreter panics on it")
 	}
 }
 

@@ -36,6 +36,16 @@ func (r *rewriter) run() {
 			r.call(n, handled[n])
 		case *ast.BranchStmt:
 			r.branch(n)
+		case *ast.TypeAssertExpr:
+			if n.Type != nil {
+				r.assertion(n.Type)
+			}
+		case *ast.TypeSwitchStmt:
+			for _, c := range n.Body.List {
+				for _, t := range c.(*ast.CaseClause).List {
+					r.assertion(t)
+				}
+			}
 		}
 		return true
 	})
@@ -83,7 +93,94 @@ func (r *rewriter) call(c *ast.CallExpr, handled bool) {
 	}
 	if r.isFmtCall(c) {
 		r.stringerVerbs(c)
+		r.stringerSlices(c)
 	}
+	if id, ok := c.Fun.(*ast.Ident); ok && id.Obj != nil && r.generic[id.Obj] {
+		for _, a := range c.Args {
+			if _, ok := a.(*ast.FuncLit); ok {
+				r.refuse(c.Pos(), "generic call inferring types from a func literal",
+					"the interpreter cannot infer them; instantiate explicitly, as in %s[T](...)", id.Name)
+				return
+			}
+		}
+	}
+}
+
+// assertion refuses a type assertion or type switch case to a local error
+// type or a local interface type in a program with local error types: an
+// error holding an interpreted type fails such assertions (upstream #1558).
+func (r *rewriter) assertion(t ast.Expr) {
+	name := baseTypeName(t)
+	if name == "" {
+		return
+	}
+	if id, ok := t.(*ast.Ident); ok && id.Obj == nil {
+		return // predeclared, or from an earlier cell
+	}
+	if r.errType[name] || r.ifaceType[name] && len(r.errType) > 0 {
+		r.refuse(t.Pos(), "type assertion to "+name+" on an interpreted error",
+			"the interpreter fails assertions on errors holding interpreted types")
+	}
+}
+
+// stringerSlices refuses printing a slice, array or map of a local type with
+// a String method: the interpreter prints the underlying values.
+func (r *rewriter) stringerSlices(c *ast.CallExpr) {
+	for _, a := range c.Args {
+		if t := r.collectionType(a); t != nil {
+			var elt ast.Expr
+			switch t := t.(type) {
+			case *ast.ArrayType:
+				elt = t.Elt
+			case *ast.MapType:
+				elt = t.Value
+			}
+			if elt != nil && r.stringer[baseTypeName(elt)] {
+				r.refuse(a.Pos(), "printing a collection of Stringers",
+					"the interpreter ignores their String method")
+				return
+			}
+		}
+	}
+}
+
+// collectionType returns the declared slice, array or map type of e, if it
+// is visible syntactically.
+func (r *rewriter) collectionType(e ast.Expr) ast.Expr {
+	switch e := e.(type) {
+	case *ast.CompositeLit:
+		return e.Type
+	case *ast.CallExpr:
+		if id, ok := e.Fun.(*ast.Ident); ok && id.Name == "make" && id.Obj == nil && len(e.Args) > 0 {
+			return e.Args[0]
+		}
+	case *ast.Ident:
+		if e.Obj == nil || e.Obj.Kind != ast.Var {
+			return nil
+		}
+		switch d := e.Obj.Decl.(type) {
+		case *ast.ValueSpec:
+			if d.Type != nil {
+				return d.Type
+			}
+			for i, n := range d.Names {
+				if n.Obj == e.Obj && i < len(d.Values) {
+					return r.collectionType(d.Values[i])
+				}
+			}
+		case *ast.AssignStmt:
+			if len(d.Lhs) == len(d.Rhs) {
+				for i, l := range d.Lhs {
+					if l, ok := l.(*ast.Ident); ok && l.Obj == e.Obj {
+						return r.collectionType(d.Rhs[i])
+					}
+				}
+			}
+		case *ast.Field:
+			return d.Type
+		}
+	}
+	return nil
 }
 
 // nativeTarget reports whether the target of errors.As is provably a
@@ -126,12 +223,10 @@ func (r *rewriter) isFmtCall(c *ast.CallExpr) bool {
 // stringerVerbs refuses fmt calls that may print a value of a local type
 // with a String method under a verb the interpreter gets wrong (%d, %x, …;
 // the interpreter ignores String for them or for slices of such values).
-// Types are unknown syntactically, so any argument that is not a literal
+// %T prints the underlying type of interpreted named types. Types are
+// unknown syntactically, so any argument that is not a literal
 // counts, once the source declares a String method.
 func (r *rewriter) stringerVerbs(c *ast.CallExpr) {
-	if len(r.stringer) == 0 {
-		return
-	}
 	s := c.Fun.(*ast.SelectorExpr)
 	fi := fmtFuncs[s.Sel.Name]
 	if fi < 0 || fi >= len(c.Args) {
@@ -142,6 +237,29 @@ func (r *rewriter) stringerVerbs(c *ast.CallExpr) {
 		return
 	}
 	f := lit.Value
+	if strings.Contains(f, "%T") && len(r.localTypes) > 0 {
+		r.refuse(c.Pos(), "fmt verb %T in a program with local types",
+			"the interpreter prints the underlying type of an interpreted named type")
+		return
+	}
+	if len(r.stringer) == 0 {
+		return
+	}
+	plain := true // every argument is a literal or a conversion to a predeclared type
+	for _, a := range c.Args[fi+1:] {
+		switch a := a.(type) {
+		case *ast.BasicLit:
+		case *ast.CallExpr:
+			if id, ok := a.Fun.(*ast.Ident); !ok || id.Obj != nil {
+				plain = false
+			}
+		default:
+			plain = false
+		}
+	}
+	if plain {
+		return
+	}
 	for _, verb := range []string{"%d", "%x", "%X", "%o", "%b", "%c", "%q", "%U"} {
 		if strings.Contains(f, verb) {
 			r.refuse(c.Pos(), "fmt verb "+verb+" in a program with a String method",

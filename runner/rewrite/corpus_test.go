@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -31,7 +32,9 @@ var update = flag.Bool("update", false, "regenerate the corpus goldens with the 
 const (
 	childEnv        = "REWRITE_CORPUS_PROGRAM"
 	childRewriteEnv = "REWRITE_CORPUS_REWRITE"
-	childTimeout    = 20 * time.Second
+	childTimeout    = 5 * time.Second
+	exitRewriteErr  = 97
+	exitRefused     = 98
 )
 
 func TestMain(m *testing.M) {
@@ -47,19 +50,19 @@ func TestMain(m *testing.M) {
 func interpret(path string, rw bool) int {
 	src, err := os.ReadFile(path)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 3
+		fmt.Fprintln(os.Stderr, "rewrite:", err)
+		return exitRewriteErr
 	}
 	if rw {
 		src, err = File(src)
 		var ref *Refusal
 		if errors.As(err, &ref) {
 			fmt.Fprintln(os.Stderr, "refused:", ref)
-			return 4
+			return exitRefused
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "rewrite:", err)
-			return 3
+			return exitRewriteErr
 		}
 	}
 	i := interp.New(interp.Options{Stdout: os.Stdout, Stderr: os.Stderr})
@@ -107,6 +110,7 @@ func normalize(stdout, stderr string, status string) result {
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		if strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ") {
+			l = strings.TrimSuffix(l, " [recovered, repanicked]")
 			keep = append(keep, strings.TrimSuffix(l, " [recovered]"))
 			for i+1 < len(lines) && lines[i+1] != "" {
 				i++
@@ -221,17 +225,21 @@ func runYaegi(path string, rw bool) (res result, refused string) {
 	}
 	status := exitStatus(err)
 	switch status {
-	case "exit 4":
+	case fmt.Sprintf("exit %d", exitRefused):
 		return result{}, strings.TrimSpace(strings.TrimPrefix(errb.String(), "refused:"))
-	case "exit 3":
+	case fmt.Sprintf("exit %d", exitRewriteErr):
 		return result{Stderr: errb.String(), Status: "rewrite error"}, ""
 	case "exit 1":
 		if strings.HasPrefix(errb.String(), "build failed:") {
 			status = "build failed"
 		}
 	}
-	return normalize(out.String(), errb.String(), status), ""
+	return normalize(out.String(), yaegiTrace.ReplaceAllString(errb.String(), ""), status), ""
 }
+
+// yaegiTrace matches the interpreter's own panic trace lines
+// ("12:3: panic: main.main(...)"), which the compiled program does not print.
+var yaegiTrace = regexp.MustCompile(`(?m)^\d+:\d+: panic: .*\(\.\.\.\)\n`)
 
 type outcome struct {
 	name, with, without string // identical, refused, diverged
@@ -269,6 +277,8 @@ func TestCorpus(t *testing.T) {
 				switch o.with {
 				case "refused":
 					t.Logf("refused: %s", refused)
+				case "failed differently":
+					t.Logf("both fail, differently: want %+v, got %+v", want, got)
 				case "diverged":
 					o.detail = fmt.Sprintf("want %+v\ngot  %+v", want, got)
 					assert.Equal(t, want, got, "%s: output under yaegi differs from go run after the rewrite", name)
@@ -298,8 +308,15 @@ func TestCorpus(t *testing.T) {
 			fixedByRefusal = append(fixedByRefusal, o.name)
 		}
 	}
-	t.Logf("corpus: %d programs; with rewrite: %d identical, %d refused, %d diverged; without rewrite: %d identical, %d diverged",
-		len(outcomes), with["identical"], with["refused"], with["diverged"], without["identical"], without["diverged"])
+	t.Logf("corpus: %d programs; with rewrite: %d identical, %d refused, %d failed differently, %d diverged; "+
+		"without rewrite: %d identical, %d failed differently, %d diverged",
+		len(outcomes), with["identical"], with["refused"], with["failed differently"], with["diverged"],
+		without["identical"], without["failed differently"], without["diverged"])
+	for _, o := range outcomes {
+		if o.with == "failed differently" {
+			t.Logf("failed differently (both fail, same stdout, different panic text or kind): %s", o.name)
+		}
+	}
 	t.Logf("made identical by the rewrite: %s", strings.Join(fixed, " "))
 	t.Logf("diverging without the rewrite, refused with it: %s", strings.Join(fixedByRefusal, " "))
 }
@@ -311,6 +328,8 @@ func classify(want, got result, refused string) string {
 		return "refused"
 	case want == got:
 		return "identical"
+	case want.Status != "exit 0" && got.Status != "exit 0" && want.Stdout == got.Stdout:
+		return "failed differently"
 	}
 	return "diverged"
 }

@@ -104,7 +104,11 @@ func (r *rewriter) rangeStmt(n *ast.RangeStmt) {
 		r.rangeInt(n)
 		return
 	}
-	if n.Tok != token.DEFINE {
+	if n.Tok != token.DEFINE && (n.Key != nil || n.Value != nil) {
+		return
+	}
+	if r.chanSlice(n.X) {
+		r.rangeChanSlice(n)
 		return
 	}
 	var copies []string
@@ -165,7 +169,10 @@ func (r *rewriter) isIntExpr(e ast.Expr) bool {
 			return r.isIntExpr(e.X) || r.isIntExpr(e.Y)
 		}
 	case *ast.CallExpr:
-		if id, ok := e.Fun.(*ast.Ident); ok && id.Obj == nil {
+		if id, ok := e.Fun.(*ast.Ident); ok {
+			if id.Obj != nil {
+				return id.Obj.Kind == ast.Typ && r.intType[id.Name]
+			}
 			return id.Name == "len" || id.Name == "cap" || intTypes[id.Name]
 		}
 		return r.isCall(e, "runtime", "NumCPU") || r.isCall(e, "runtime", "GOMAXPROCS")
@@ -183,7 +190,7 @@ func (r *rewriter) isIntObj(id *ast.Ident) bool {
 	switch d := obj.Decl.(type) {
 	case *ast.ValueSpec:
 		if t, ok := d.Type.(*ast.Ident); ok {
-			return intTypes[t.Name]
+			return intTypes[t.Name] || r.intType[t.Name]
 		}
 		for i, n := range d.Names {
 			if n.Obj == obj && i < len(d.Values) {
@@ -204,7 +211,7 @@ func (r *rewriter) isIntObj(id *ast.Ident) bool {
 		}
 	case *ast.Field:
 		if t, ok := d.Type.(*ast.Ident); ok {
-			return intTypes[t.Name]
+			return intTypes[t.Name] || r.intType[t.Name]
 		}
 	}
 	return false
@@ -342,4 +349,47 @@ func (r *rewriter) funcLit(fl *ast.FuncLit) {
 	}
 	r.insert(fl.Pos(), "func() "+types.ExprString(fl.Type)+" { return ")
 	r.insert(fl.End(), " }()")
+}
+
+// chanSlice reports whether x is a variable declared as a slice of channels
+// (or a variadic channel parameter): yaegi panics ranging over one.
+func (r *rewriter) chanSlice(x ast.Expr) bool {
+	id, ok := x.(*ast.Ident)
+	if !ok || id.Obj == nil || id.Obj.Kind != ast.Var {
+		return false
+	}
+	var t ast.Expr
+	switch d := id.Obj.Decl.(type) {
+	case *ast.Field:
+		t = d.Type
+	case *ast.ValueSpec:
+		t = d.Type
+	}
+	var elt ast.Expr
+	switch t := t.(type) {
+	case *ast.ArrayType:
+		elt = t.Elt
+	case *ast.Ellipsis:
+		elt = t.Elt
+	}
+	_, ok = elt.(*ast.ChanType)
+	return ok
+}
+
+// rangeChanSlice rewrites a range over a slice of channels into an index
+// loop, which yaegi runs.
+func (r *rewriter) rangeChanSlice(n *ast.RangeStmt) {
+	x := r.text(n.X)
+	ri := r.name("ri")
+	r.replace(n.For+token.Pos(len("for")), n.X.End(), " "+ri+" := 0; "+ri+" < len("+x+"); "+ri+"++")
+	var decl string
+	if k := blank(n.Key); k != nil {
+		decl += " " + k.Name + " := " + ri + ";"
+	}
+	if v := blank(n.Value); v != nil {
+		decl += " " + v.Name + " := " + x + "[" + ri + "];"
+	}
+	if decl != "" {
+		r.insert(n.Body.Lbrace+1, decl)
+	}
 }

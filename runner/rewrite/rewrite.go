@@ -62,8 +62,12 @@
 // builtin print and println (written to standard output by the
 // interpreter), runtime.NumGoroutine, a local variable that is never used
 // (which the interpreter accepts but the compiler rejects), fmt verbs on
-// values of a type with a String method, and fan-in over a variadic
-// channel slice.
+// values of a type with a String method, %T in a program with local types,
+// type assertions on errors holding interpreted types, and generic calls
+// that infer type arguments from a func literal.
+//
+// A range over a variable declared as a slice of channels (the fan-in
+// merge(cs ...<-chan T) idiom), on which yaegi panics, becomes an index loop.
 package rewrite
 
 import (
@@ -211,6 +215,12 @@ type rewriter struct {
 	iterMeth map[string]bool      // local methods that return iterators
 	parents  map[ast.Node]ast.Node
 	stmts    *ast.BlockStmt // the body holding a Stmts fragment
+
+	intType    map[string]bool      // local types defined as an integer type
+	localTypes map[string]bool      // all local type names
+	errType    map[string]bool      // local types with an Error method
+	ifaceType  map[string]bool      // local interface types
+	generic    map[*ast.Object]bool // local generic functions
 }
 
 func (r *rewriter) off(p token.Pos) int { return r.tf.Offset(p) }

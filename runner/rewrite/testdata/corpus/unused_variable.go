@@ -1,0 +1,12 @@
+package main
+
+import (
+	"fmt"
+)
+
+func main() {
+	x := compute()
+	fmt.Println("done")
+}
+
+func compute() int { return 1 }
