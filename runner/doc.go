@@ -127,9 +127,9 @@ rounded to the nearest integer within 0.25. An expectation is
 	FAIL          when it holds for none, or a timed run failed;
 	inconclusive  when it holds for some values only, when a bound that
 	              depends on cores meets a single usable core, or when
-	              other processes kept more than 0.3 cores busy during
-	              every round (load on one cell of a pair can make or
-	              break the ratio; only rounds quieter than that count).
+	              other processes kept more than 0.15 cores busy during
+	              more than half the rounds (load on one cell of a pair
+	              can make or break the ratio; only the quiet rounds count).
 	              Inconclusive is reported and is not a failure, unless
 	              -strict is given.
 

@@ -369,6 +369,7 @@ type ExpectResult struct {
 	Reason  string       `json:"reason,omitempty"`  // why it failed, is inconclusive or skipped
 	Ratio   float64      `json:"ratio,omitempty"`   // median of the paired ratios time(Over)/time(Cell)
 	Samples []float64    `json:"samples,omitempty"` // the paired ratios, in run order
+	Load    []float64    `json:"load,omitempty"`    // cores other processes kept busy during each pair
 	Bound   float64      `json:"bound,omitempty"`   // at Cores
 	Ideal   float64      `json:"ideal,omitempty"`   // at Cores; 0 when the line names none
 	Cores   int          `json:"cores,omitempty"`   // the value of cores Bound and Ideal were evaluated with
