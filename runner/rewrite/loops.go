@@ -138,14 +138,20 @@ func (r *rewriter) rangeInt(n *ast.RangeStmt) {
 		return
 	}
 	rn, ri := r.name("rn"), r.name("ri")
-	outer := r.stmtOf(n)
-	r.insert(outer.Pos(), "{ "+rn+" := "+x+"; ")
-	r.replace(n.For+token.Pos(len("for")), n.X.End(),
-		" "+ri+" := "+rn+" - "+rn+"; "+ri+" < "+rn+"; "+ri+"++")
+	if r.simple(n.X) {
+		// n can be read again: declare the bound in the loop's init.
+		r.replace(n.For+token.Pos(len("for")), n.X.End(),
+			" "+rn+", "+ri+" := "+x+", ("+x+")-("+x+"); "+ri+" < "+rn+"; "+ri+"++")
+	} else {
+		outer := r.stmtOf(n)
+		r.insert(outer.Pos(), "{ "+rn+" := "+x+"; ")
+		r.replace(n.For+token.Pos(len("for")), n.X.End(),
+			" "+ri+" := "+rn+" - "+rn+"; "+ri+" < "+rn+"; "+ri+"++")
+		r.insert(outer.End(), " }")
+	}
 	if key != nil {
 		r.insert(n.Body.Lbrace+1, " "+key.Name+" := "+ri+";")
 	}
-	r.insert(outer.End(), " }")
 }
 
 var intTypes = map[string]bool{

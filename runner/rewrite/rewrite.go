@@ -38,9 +38,11 @@
 //     the interpreter build a real closure; T is the literal's own type, so no
 //     variable type is needed.
 //   - Range over an integer, `for i := range n`, becomes
-//     `{ _rnN := n; for _riN := _rnN - _rnN; _riN < _rnN; _riN++ { i := _riN; … } }`:
-//     n is evaluated once, i has the type of n and a fresh copy per
-//     iteration, and assignments to i in the body do not change the count.
+//     `for _rnN, _riN := n, (n)-(n); _riN < _rnN; _riN++ { i := _riN; … }`
+//     (or, when n is not a plain operand that can be read again,
+//     `{ _rnN := n; for _riN := _rnN - _rnN; …; … { … } }`): n is evaluated
+//     once, i has the type of n and a fresh copy per iteration, and
+//     assignments to i in the body do not change the count.
 //   - Deferred-call arguments are hoisted into block-scoped temporaries,
 //     `{ _dN := x; defer f(_dN) }`, so they are evaluated at the defer.
 //   - min, max and clear: `m := min(a, b)` and `m = min(m, b)` as whole
