@@ -17,7 +17,11 @@ type chunk struct {
 	Line int // line of the first byte of Code, in the chapter
 	Col  int // column of the first byte of Code
 	// Imports lists the import specs of an import chunk as "name path".
-	Imports  []importSpec
+	Imports []importSpec
+	// Compound holds the byte ranges in Code of the top-level compound
+	// statements (loops, if, switch, select, blocks, labeled statements,
+	// calls of a func literal) of a statement chunk.
+	Compound [][2]int
 	startOff int
 }
 
@@ -35,6 +39,7 @@ func splitFragment(code string, line int) []chunk {
 	type item struct {
 		kind       string
 		start, end int
+		compound   bool
 	}
 	var items []item
 	depth := 0
@@ -69,13 +74,18 @@ func splitFragment(code string, line int) []chunk {
 		case token.RPAREN, token.RBRACE, token.RBRACK:
 			depth--
 		}
-		if tok == token.SEMICOLON && depth <= 0 && cur >= 0 {
+		// The init statements of for, if and switch headers end in an
+		// explicit semicolon that does not end the statement.
+		header := len(toks) > 0 && (toks[0] == token.FOR || toks[0] == token.IF || toks[0] == token.SWITCH)
+		if tok == token.SEMICOLON && depth <= 0 && cur >= 0 && !(header && lit == ";") {
 			items[cur].kind = kindOf(toks)
+			items[cur].compound = isCompound(toks)
 			cur = -1
 		}
 	}
 	if cur >= 0 {
 		items[cur].kind = kindOf(toks)
+		items[cur].compound = isCompound(toks)
 		items[cur].end = len(code)
 	}
 
@@ -87,10 +97,16 @@ func splitFragment(code string, line int) []chunk {
 			// bytes between (comments, newlines) so lines stay put.
 			c := &chunks[n-1]
 			c.Code = code[c.startOff:it.end]
+			if it.compound {
+				c.Compound = append(c.Compound, [2]int{it.start - c.startOff, it.end - c.startOff})
+			}
 			continue
 		}
 		p := file.Position(file.Pos(it.start))
 		c := chunk{Kind: it.kind, Code: text, Line: line + p.Line - 1, Col: p.Column, startOff: it.start}
+		if it.compound {
+			c.Compound = [][2]int{{0, len(text)}}
+		}
 		if it.kind == "import" {
 			c.Imports = parseImports(text)
 		}
@@ -107,6 +123,50 @@ func tokText(tok token.Token, lit string) string {
 		return lit
 	}
 	return tok.String()
+}
+
+// isCompound reports whether a top-level statement holds statements or
+// calls a func literal: see wrapCompound.
+func isCompound(toks []token.Token) bool {
+	if len(toks) == 0 {
+		return false
+	}
+	switch toks[0] {
+	case token.FOR, token.IF, token.SWITCH, token.SELECT, token.LBRACE:
+		return true
+	case token.IDENT:
+		return len(toks) > 1 && toks[1] == token.COLON // a label
+	case token.FUNC:
+		return kindOf(toks) == "stmt"
+	}
+	return false
+}
+
+// wrapCompound runs each compound statement of a statement chunk inside a
+// func literal in a block, `{ func() { … }() }`, on the same lines. At
+// package scope, where the interpreter runs a fragment's statements, it
+// gets closures created in loops wrong (they see the last iteration's
+// variables even after the rewrite), and it runs a bare top-level call of a
+// func literal again at every later evaluation of the session. Inside a
+// function both behave as in Go. A /*line*/ comment keeps columns right.
+func wrapCompound(c chunk, file string) string {
+	if len(c.Compound) == 0 {
+		return c.Code
+	}
+	var b strings.Builder
+	last := 0
+	for _, r := range c.Compound {
+		b.WriteString(c.Code[last:r[0]])
+		line, col := c.Line, c.Col+r[0]
+		if i := strings.LastIndexByte(c.Code[:r[0]], '\n'); i >= 0 {
+			line += strings.Count(c.Code[:r[0]], "\n")
+			col = r[0] - i
+		}
+		fmt.Fprintf(&b, "{ func() { /*line %s:%d:%d*/%s }() }", file, line, col, c.Code[r[0]:r[1]])
+		last = r[1]
+	}
+	b.WriteString(c.Code[last:])
+	return b.String()
 }
 
 // kindOf classifies a top-level item by its first tokens.

@@ -258,6 +258,9 @@ func (w *workerState) run(req *request) (resp response) {
 				}
 				code = "import (" + strings.Join(fresh, "; ") + ")"
 			}
+			if c.Kind == "stmt" {
+				code = wrapCompound(c, "_.go")
+			}
 			pieces = append(pieces, piece{code: code, line: c.Line, col: c.Col, kind: c.Kind, imports: c.Imports})
 		}
 	}
