@@ -56,6 +56,7 @@ type workerState struct {
 	exports interp.Exports
 	keys    map[string]string // import path to its key in exports
 	host    map[string]bool   // the worker's own goroutines
+	rw      rewrite.Session   // what the session's pieces declared, for the rewrite
 	cur     int               // seq of the cell running, for exit and memory reports
 	curMu   sync.Mutex
 	baseEnv []string
@@ -268,7 +269,7 @@ func (w *workerState) run(req *request) (resp response) {
 		src := p.code
 		if req.Rewrite {
 			var err error
-			if src, err = rewriteFor(p.kind, src); err != nil {
+			if src, err = w.rewriteFor(p.kind, src); err != nil {
 				resp.FailKind, resp.Error = "compile", positioned(req.Path, p.line, p.col, err)
 				return resp
 			}
@@ -530,7 +531,7 @@ func positioned(path string, line, col int, err error) string {
 // rewriteFor gives a piece Go 1.22+ semantics under the interpreter (see
 // package rewrite). A refusal is returned; a syntax error is not, so that
 // the interpreter reports it with the chapter's positions.
-func rewriteFor(kind, src string) (string, error) {
+func (w *workerState) rewriteFor(kind, src string) (string, error) {
 	var out []byte
 	var err error
 	switch kind {
@@ -540,9 +541,9 @@ func rewriteFor(kind, src string) (string, error) {
 		}
 		out, err = rewrite.File([]byte(src))
 	case "decl":
-		out, err = rewrite.Decls([]byte(src))
+		out, err = w.rw.Decls([]byte(src))
 	case "stmt":
-		out, err = rewrite.Stmts([]byte(src))
+		out, err = w.rw.Stmts([]byte(src))
 	default:
 		return src, nil
 	}

@@ -183,6 +183,9 @@ func (r *rewriter) isIntExpr(e ast.Expr) bool {
 		}
 		return r.isCall(e, "runtime", "NumCPU") || r.isCall(e, "runtime", "GOMAXPROCS")
 	case *ast.Ident:
+		if e.Obj == nil && r.known[e.Name] {
+			return true // declared by an earlier piece of the session
+		}
 		return r.isIntObj(e)
 	}
 	return false

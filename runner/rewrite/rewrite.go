@@ -101,19 +101,92 @@ func (r *Refusal) Error() string {
 
 // File rewrites a complete Go source file (package clause included).
 func File(src []byte) ([]byte, error) {
-	return rewrite(src, "", "")
+	return rewrite(src, "", "", nil)
 }
 
 // Stmts rewrites top-level statements of a notebook fragment (no package
 // clause, no declarations).
 func Stmts(src []byte) ([]byte, error) {
-	return rewrite(src, "package p; func _() {", "\n}")
+	return new(Session).Stmts(src)
 }
 
 // Decls rewrites top-level declarations of a fragment (func, type, var and
 // const declarations, no package clause; imports may be present).
 func Decls(src []byte) ([]byte, error) {
-	return rewrite(src, "package p;", "")
+	return new(Session).Decls(src)
+}
+
+// A Session rewrites the pieces of one notebook session in order and
+// remembers what earlier pieces declared at package level that the rewrite
+// needs to know of later ones: which names hold integers, so that
+// `for range n` over a constant of an earlier cell is recognized as a range
+// over an integer. The zero value is an empty session.
+type Session struct {
+	ints map[string]bool
+}
+
+// Stmts rewrites top-level statements of a fragment, like the function
+// Stmts, knowing the session's earlier declarations.
+func (s *Session) Stmts(src []byte) ([]byte, error) {
+	return rewrite(src, "package p; func _() {", "\n}", s)
+}
+
+// Decls rewrites top-level declarations of a fragment, like the function
+// Decls, knowing the session's earlier declarations.
+func (s *Session) Decls(src []byte) ([]byte, error) {
+	return rewrite(src, "package p;", "", s)
+}
+
+// learn records the package-level names a piece declared: in a Decls
+// piece its var and const specs, in a Stmts piece its top-level :=
+// assignments and declarations. A name declared again as something other
+// than an integer is forgotten.
+func (s *Session) learn(r *rewriter) {
+	if s.ints == nil {
+		s.ints = map[string]bool{}
+	}
+	note := func(id *ast.Ident) {
+		if id == nil || id.Name == "_" {
+			return
+		}
+		if r.isIntObj(id) {
+			s.ints[id.Name] = true
+		} else {
+			delete(s.ints, id.Name)
+		}
+	}
+	specs := func(d *ast.GenDecl) {
+		for _, sp := range d.Specs {
+			if vs, ok := sp.(*ast.ValueSpec); ok {
+				for _, id := range vs.Names {
+					note(id)
+				}
+			}
+		}
+	}
+	if r.stmts == nil {
+		for _, d := range r.file.Decls {
+			if gd, ok := d.(*ast.GenDecl); ok {
+				specs(gd)
+			}
+		}
+		return
+	}
+	for _, st := range r.stmts.List {
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			if st.Tok == token.DEFINE {
+				for _, l := range st.Lhs {
+					id, _ := l.(*ast.Ident)
+					note(id)
+				}
+			}
+		case *ast.DeclStmt:
+			if gd, ok := st.Decl.(*ast.GenDecl); ok {
+				specs(gd)
+			}
+		}
+	}
 }
 
 // edit replaces src[pos:end] (offsets in the parsed text) with text.
@@ -123,7 +196,7 @@ type edit struct {
 	seq      int
 }
 
-func rewrite(src []byte, prefix, suffix string) ([]byte, error) {
+func rewrite(src []byte, prefix, suffix string, sess *Session) ([]byte, error) {
 	full := make([]byte, 0, len(prefix)+len(src)+len(suffix))
 	full = append(full, prefix...)
 	full = append(full, src...)
@@ -134,6 +207,9 @@ func rewrite(src []byte, prefix, suffix string) ([]byte, error) {
 		return nil, shiftError(err, len(prefix))
 	}
 	r := &rewriter{fset: fset, file: f, src: full, prefix: len(prefix)}
+	if sess != nil {
+		r.known = sess.ints
+	}
 	r.tf = fset.File(f.Pos())
 	if strings.HasSuffix(prefix, "{") {
 		r.stmts = f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
@@ -149,6 +225,9 @@ func rewrite(src []byte, prefix, suffix string) ([]byte, error) {
 	out = out[len(prefix) : len(out)-len(suffix)]
 	if bytes.Count(out, []byte("\n")) != bytes.Count(src, []byte("\n")) {
 		return nil, fmt.Errorf("rewrite: internal error: line count changed")
+	}
+	if sess != nil {
+		sess.learn(r)
 	}
 	return out, nil
 }
@@ -216,7 +295,8 @@ type rewriter struct {
 	iterFunc map[*ast.Object]bool // local funcs that are or return iterators
 	iterMeth map[string]bool      // local methods that return iterators
 	parents  map[ast.Node]ast.Node
-	stmts    *ast.BlockStmt // the body holding a Stmts fragment
+	stmts    *ast.BlockStmt  // the body holding a Stmts fragment
+	known    map[string]bool // integer names declared by earlier pieces of a session
 
 	intType    map[string]bool      // local types defined as an integer type
 	localTypes map[string]bool      // all local type names

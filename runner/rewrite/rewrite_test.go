@@ -385,3 +385,39 @@ func BenchmarkRewrite(b *testing.B) {
 		}
 	}
 }
+
+// TestSession: a range over an integer declared by an earlier piece of the
+// session is recognized; shadowing or redeclaring the name as a non-integer
+// turns it off again.
+func TestSession(t *testing.T) {
+	var s Session
+	_, err := s.Decls([]byte("const workers, jobs = 4, 10\nvar names = []string{\"a\"}"))
+	require.NoError(t, err)
+	_, err = s.Stmts([]byte("n := 3\nlabel := \"x\""))
+	require.NoError(t, err)
+
+	for _, x := range []string{"workers", "jobs", "n"} {
+		out, err := s.Stmts([]byte("for i := range " + x + " { println2(i) }"))
+		require.NoError(t, err)
+		assert.Contains(t, string(out), "++", "range over %s: want a three-clause loop, got %s", x, out)
+	}
+	for _, x := range []string{"names", "label"} {
+		out, err := s.Stmts([]byte("for i := range " + x + " { println2(i) }"))
+		require.NoError(t, err)
+		assert.NotContains(t, string(out), "++", "range over %s is not over an integer: %s", x, out)
+	}
+	// Without the session nothing is known.
+	out, err := Stmts([]byte("for i := range workers { println2(i) }"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(out), "++")
+	// A local declaration shadows the session's.
+	out, err = s.Stmts([]byte("{ workers := []int{1}; for i := range workers { println2(i) } }"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(out), "_ri")
+	// Redeclared as a slice, it is forgotten.
+	_, err = s.Stmts([]byte("n := []int{1}"))
+	require.NoError(t, err)
+	out, err = s.Stmts([]byte("for i := range n { println2(i) }"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(out), "++")
+}
