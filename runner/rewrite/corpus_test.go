@@ -22,7 +22,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 
-	"github.com/concurrency101/book/runner/rewrite/xsync"
+	"github.com/concurrency101/book/runner/internal/symbols"
 )
 
 var update = flag.Bool("update", false, "regenerate the corpus goldens with the Go toolchain")
@@ -69,7 +69,7 @@ func interpret(path string, rw bool) int {
 	if err := i.Use(stdlib.Symbols); err != nil {
 		panic(err)
 	}
-	if err := i.Use(xsync.Symbols); err != nil {
+	if err := i.Use(symbols.Symbols); err != nil {
 		panic(err)
 	}
 	// A child process may exit for real, as the compiled program does.
