@@ -21,15 +21,21 @@ import (
 var updateGolden = flag.Bool("update", false, "rewrite the want sections of testdata/report/*.txtar")
 
 // TestChapters verifies every chapter of the book, each as a subtest, as
-// x/website's TestTourContent runs every snippet of the tour.
+// x/website's TestTourContent runs every snippet of the tour: in
+// differential mode, so that every cell's output is also what the Go
+// toolchain prints (with -short, under the interpreter alone).
 func TestChapters(t *testing.T) {
+	engine := "both"
+	if testing.Short() {
+		engine = "yaegi"
+	}
 	files, err := filepath.Glob("../chapters/*.md")
 	require.NoError(t, err)
 	require.NotEmpty(t, files, "no chapters found")
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			var out bytes.Buffer
-			rep, err := RunChapter(context.Background(), f, &Options{Out: &out, Timeout: 60e9})
+			rep, err := RunChapter(context.Background(), f, &Options{Out: &out, Timeout: 60e9, Engine: engine, Short: testing.Short()})
 			if errors.Is(err, ErrNoCells) {
 				t.Skip("no go cells")
 			}

@@ -336,6 +336,11 @@ func timeChapter(ctx context.Context, ch *chapter.Chapter, rep *chapter.Report, 
 		return nil
 	}
 	engine := opts.engine()
+	if engine == "both" {
+		// Differential runs compare outputs; timings are the
+		// interpreter's, the engine a reader's run uses by default.
+		engine = "yaegi"
+	}
 	run := func(c *chapter.Cell) (*chapter.Result, error) {
 		name := engine
 		if c.Engine != "" {
