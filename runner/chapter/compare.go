@@ -14,7 +14,7 @@ var volatile = []struct {
 	mask string
 }{
 	{regexp.MustCompile(`\b0x[0-9a-fA-F]{6,}\b`), "0x…"},
-	{regexp.MustCompile(`\bgoroutine [0-9]+\b`), "goroutine N"},
+	{regexp.MustCompile(`(?i)\b(goroutine) [0-9]+\b`), "${1} N"},
 }
 
 var durationRe = regexp.MustCompile(`(^|[^\w.])-?(?:[0-9]+h)?(?:[0-9]+m)?[0-9]+(?:\.[0-9]+)?(?:ns|µs|μs|us|ms|s|m|h)\b`)

@@ -144,3 +144,23 @@ func TestUpdateGolden(t *testing.T) {
 		return out + string(src)
 	})
 }
+
+func TestMatchMasks(t *testing.T) {
+	for _, tc := range []struct {
+		want, got string
+		ok        bool
+	}{
+		{"took 1.5s", "took 220ms", true},
+		{"took 1m2.5s", "took 3µs", true},
+		{"took 1.5s", "took fast", false},
+		{"n = 12", "n = 13", false},
+		{"at 0xc000012345", "at 0xc0000abcde", true},
+		{"goroutine 7 [running]", "goroutine 12 [running]", true},
+		{"Goroutine 9 (running) created at:", "Goroutine 31 (running) created at:", true},
+		{"a\r\nb  \n\n", "a\nb", true},
+	} {
+		require.Equal(t, tc.ok, Match(tc.want, tc.got, false), "%q vs %q", tc.want, tc.got)
+	}
+	require.True(t, Match("b\na\n", "a\nb\n", true))
+	require.False(t, Match("b\na\n", "a\nb\n", false))
+}
