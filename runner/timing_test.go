@@ -361,3 +361,65 @@ expect  c.md:5 speedup p over s skipped
 	require.NotNil(t, ev.Machine)
 	assert.Equal(t, 1.97, ev.Machine.Parallelism)
 }
+
+// TestConfirmFail: a fail verdict is measured again before it is reported.
+// A batch sunk by noise the probes cannot see passes on confirmation; a
+// cell that really lost its speedup fails again. The timed runs are faked
+// (their wall times given) so only the protocol is under test.
+func TestConfirmFail(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("timing checks are skipped in short mode and under the race detector")
+	}
+	src := "```go name=\"seq\"\npackage main\n\nfunc main() {}\n```\n\n```go name=\"par\"\npackage main\n\nfunc main() {}\n```\n\n" +
+		"```expect\nspeedup par over seq >= 1.5\n```\n"
+	ch, err := chapter.Parse("c.md", []byte(src))
+	require.NoError(t, err)
+	exps, errs := chapter.ParseExpects(ch)
+	require.Empty(t, errs)
+	results := map[string]*chapter.Result{"seq": {Status: chapter.Pass}, "par": {Status: chapter.Pass}}
+
+	// fake returns par's wall time for its n-th run from speeds; seq
+	// always takes 100ms. The runs sleep, so the probes see an idle cell.
+	fake := func(speeds []float64) (func(*chapter.Cell) (*chapter.Result, error), *int) {
+		n := 0
+		return func(c *chapter.Cell) (*chapter.Result, error) {
+			d := 100 * time.Millisecond
+			if c.Name == "par" {
+				d = time.Duration(float64(d) / speeds[min(n, len(speeds)-1)])
+				n++
+			}
+			time.Sleep(d)
+			return &chapter.Result{Cell: c.Name, Time: d}, nil
+		}, &n
+	}
+	opts := &Options{Count: 3}
+
+	run, n := fake([]float64{1.1, 1.1, 1.1, 1.9, 1.9, 1.9, 1.9, 1.9, 1.9})
+	out, _, err := checkTimings(context.Background(), ch, exps, results, opts, "yaegi", run)
+	require.NoError(t, err)
+	if out[0].Status == chapter.ExpectInconclusive {
+		t.Skipf("the machine is busy: %s", out[0].Reason)
+	}
+	assert.Equal(t, 9, *n, "3 rounds, then 6 to confirm the fail")
+	assert.Equal(t, chapter.ExpectPass, out[0].Status, out[0].Reason)
+	assert.Contains(t, out[0].Reason, "was not confirmed over 6 more rounds")
+
+	run, n = fake([]float64{1.1})
+	out, _, err = checkTimings(context.Background(), ch, exps, results, opts, "yaegi", run)
+	require.NoError(t, err)
+	if out[0].Status == chapter.ExpectInconclusive {
+		t.Skipf("the machine is busy: %s", out[0].Reason)
+	}
+	assert.Equal(t, 9, *n)
+	assert.Equal(t, chapter.ExpectFail, out[0].Status)
+	assert.Contains(t, out[0].Reason, "confirmed over 6 more rounds")
+
+	run, n = fake([]float64{1.9})
+	out, _, err = checkTimings(context.Background(), ch, exps, results, opts, "yaegi", run)
+	require.NoError(t, err)
+	if out[0].Status == chapter.ExpectInconclusive {
+		t.Skipf("the machine is busy: %s", out[0].Reason)
+	}
+	assert.Equal(t, 3, *n, "a pass is not measured again")
+	assert.Equal(t, chapter.ExpectPass, out[0].Status)
+}
