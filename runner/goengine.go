@@ -680,15 +680,11 @@ func environWithout(key string) []string {
 	return env
 }
 
-// goCommand finds the go command: on $PATH, else in the GOROOT the runner
-// was built with.
+// goCommand finds the go command on $PATH.
 func goCommand() (string, error) {
-	if p, err := exec.LookPath("go"); err == nil {
-		return p, nil
-	}
-	p := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(p); err != nil {
-		return "", errors.New("the go engine needs the go command: not on $PATH nor in " + runtime.GOROOT())
+	p, err := exec.LookPath("go")
+	if err != nil {
+		return "", errors.New("the go engine needs the go command on $PATH")
 	}
 	return p, nil
 }

@@ -121,22 +121,3 @@ func (s *stream) capped(data []byte, truncated, found bool) ([]byte, bool, bool)
 	}
 	return data, truncated, found
 }
-
-// waitClosed waits until the pipe is at EOF or the deadline passes.
-func (s *stream) waitClosed(deadline time.Time) {
-	timer := time.NewTimer(time.Until(deadline))
-	defer timer.Stop()
-	for {
-		s.mu.Lock()
-		closed, ch := s.closed, s.changed
-		s.mu.Unlock()
-		if closed {
-			return
-		}
-		select {
-		case <-ch:
-		case <-timer.C:
-			return
-		}
-	}
-}

@@ -194,9 +194,8 @@ func kindName(c *chapter.Cell) string {
 }
 
 var (
-	yaegiTrace  = regexp.MustCompile(`(?m)^(?:\S+:)?\d+:\d+: panic: .*\(\.\.\.\)\n`)
-	crashLine   = regexp.MustCompile(`(?m)^(panic: |fatal error: )(.*)$`)
-	goroutineAt = regexp.MustCompile(`(?m)^\[?(?:signal |goroutine \d+ \[)`)
+	yaegiTrace = regexp.MustCompile(`(?m)^(?:\S+:)?\d+:\d+: panic: .*\(\.\.\.\)\n`)
+	crashLine  = regexp.MustCompile(`(?m)^(panic: |fatal error: )(.*)$`)
 )
 
 // cleanStderr drops the interpreter's own trace lines, which a compiled

@@ -60,7 +60,7 @@ func (a *archive) format() string {
 // buildArchive writes the archive's input files (everything but want/ and
 // reports/) into a directory and loads the site they describe, with the
 // reports of reports/NAME.json attached to page NAME.
-func buildArchive(t *testing.T, a *archive) (*Site, error, string) {
+func buildArchive(t *testing.T, a *archive) (*Site, string, error) {
 	t.Helper()
 	dir := t.TempDir()
 	reports := map[string]*chapter.Report{}
@@ -81,7 +81,7 @@ func buildArchive(t *testing.T, a *archive) (*Site, error, string) {
 	require.NoError(t, err)
 	s, err := Load(Options{Config: cfg, Reports: reports})
 	require.NotNil(t, s)
-	return s, err, dir
+	return s, dir, err
 }
 
 // TestGolden builds each testdata/site/*.txtar and compares the article
@@ -97,7 +97,7 @@ func TestGolden(t *testing.T) {
 			data, err := os.ReadFile(file)
 			require.NoError(t, err)
 			a := parseArchive(string(data))
-			s, buildErr, dir := buildArchive(t, a)
+			s, dir, buildErr := buildArchive(t, a)
 
 			got := map[string]string{}
 			var names []string

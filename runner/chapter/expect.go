@@ -224,7 +224,6 @@ func (x *Expr) str(outer int) string {
 type exprParser struct {
 	src string
 	tok string // "" at the end
-	err error
 }
 
 func (p *exprParser) next() {
