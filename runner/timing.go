@@ -174,7 +174,7 @@ func checkTimings(ctx context.Context, ch *chapter.Chapter, exps []*chapter.Expe
 	judge(rounds, func(i int) bool { return out[i] == nil })
 
 	// A fail is confirmed before it is reported: the expectation's cells
-	// run twice as many rounds again and the verdict is taken over all of
+	// run three times as many rounds again and the verdict is taken over all of
 	// them. Noise the probes cannot see (another guest on the host) can
 	// sink one batch; a program that really lost its speedup fails again.
 	confirm := map[int]bool{}
@@ -198,7 +198,7 @@ func checkTimings(ctx context.Context, ch *chapter.Chapter, exps []*chapter.Expe
 		for i := range confirm {
 			first[i] = out[i].Summary()
 		}
-		extra, err := measure(len(rounds), 2*opts.count(), again)
+		extra, err := measure(len(rounds), 3*opts.count(), again)
 		if err != nil {
 			return out, nil, err
 		}

@@ -394,15 +394,15 @@ func TestConfirmFail(t *testing.T) {
 	}
 	opts := &Options{Count: 3}
 
-	run, n := fake([]float64{1.1, 1.1, 1.1, 1.9, 1.9, 1.9, 1.9, 1.9, 1.9})
+	run, n := fake([]float64{1.1, 1.1, 1.1, 1.9, 1.9, 1.9, 1.9, 1.9, 1.9, 1.9, 1.9, 1.9})
 	out, _, err := checkTimings(context.Background(), ch, exps, results, opts, "yaegi", run)
 	require.NoError(t, err)
 	if out[0].Status == chapter.ExpectInconclusive {
 		t.Skipf("the machine is busy: %s", out[0].Reason)
 	}
-	assert.Equal(t, 9, *n, "3 rounds, then 6 to confirm the fail")
+	assert.Equal(t, 12, *n, "3 rounds, then 9 to confirm the fail")
 	assert.Equal(t, chapter.ExpectPass, out[0].Status, out[0].Reason)
-	assert.Contains(t, out[0].Reason, "was not confirmed over 6 more rounds")
+	assert.Contains(t, out[0].Reason, "was not confirmed over 9 more rounds")
 
 	run, n = fake([]float64{1.1})
 	out, _, err = checkTimings(context.Background(), ch, exps, results, opts, "yaegi", run)
@@ -410,9 +410,9 @@ func TestConfirmFail(t *testing.T) {
 	if out[0].Status == chapter.ExpectInconclusive {
 		t.Skipf("the machine is busy: %s", out[0].Reason)
 	}
-	assert.Equal(t, 9, *n)
+	assert.Equal(t, 12, *n)
 	assert.Equal(t, chapter.ExpectFail, out[0].Status)
-	assert.Contains(t, out[0].Reason, "confirmed over 6 more rounds")
+	assert.Contains(t, out[0].Reason, "confirmed over 9 more rounds")
 
 	run, n = fake([]float64{1.9})
 	out, _, err = checkTimings(context.Background(), ch, exps, results, opts, "yaegi", run)
