@@ -54,7 +54,13 @@ func FuzzParse(f *testing.F) {
 			results[c.Name] = &Result{Stdout: out}
 			Verify(ch.Path, c, results[c.Name])
 		}
-		src2, _, _ := Update(ch, results)
+		src2, _, uerr := Update(ch, results)
+		if uerr != nil && strings.Contains(uerr.Error(), "not updated: ") {
+			if !bytes.Equal(src2, src) {
+				t.Fatalf("a refused update changed the chapter")
+			}
+			return // refused, safely: nothing written
+		}
 		ch2, err := Parse("f.md", src2)
 		if err != nil {
 			t.Fatalf("the updated chapter does not parse: %v\n--- before\n%s\n--- after\n%s", err, src, src2)
@@ -69,7 +75,9 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("cell %d changed: %q %q -> %q %q", i, c.Name, c.Code, c2.Name, c2.Code)
 			}
 		}
-		if a, b := outsideOutputs(ch), outsideOutputs(ch2); a != b {
+		// A block created after a last line without a newline first ends
+		// that line: the one byte -update may add outside blocks.
+		if a, b := outsideOutputs(ch), outsideOutputs(ch2); a != b && !(len(src) > 0 && src[len(src)-1] != '\n' && a+"\n" == b) {
 			t.Fatalf("text outside output blocks changed:\n--- before\n%q\n--- after\n%q", a, b)
 		}
 	})

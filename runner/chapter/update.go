@@ -84,10 +84,37 @@ func Update(ch *Chapter, results map[string]*Result) (src []byte, changed []stri
 		last = e.span.End
 	}
 	out.Write(ch.Source[last:])
+	// Markdown is subtle (lazy lines, list items, fences closed from
+	// another indentation): a rewrite that would not parse back to the same
+	// cells with the new outputs is not written.
+	if len(edits) > 0 {
+		if err := sameCells(ch, out.Bytes()); err != nil {
+			errs = append(errs, &Error{Path: ch.Path, Line: 1, Msg: "not updated: " + err.Error()})
+			return ch.Source, nil, errs
+		}
+	}
 	if len(errs) > 0 {
 		return out.Bytes(), changed, errs
 	}
 	return out.Bytes(), changed, nil
+}
+
+// sameCells checks that src parses to the cells of ch, in order, with the
+// same code and attributes.
+func sameCells(ch *Chapter, src []byte) error {
+	again, err := Parse(ch.Path, src)
+	if err != nil {
+		return fmt.Errorf("the rewritten chapter would not parse: %v", err)
+	}
+	if len(again.Cells) != len(ch.Cells) {
+		return fmt.Errorf("the rewritten chapter would have %d cells instead of %d", len(again.Cells), len(ch.Cells))
+	}
+	for i, c := range ch.Cells {
+		if d := again.Cells[i]; d.Code != c.Code || d.Info != c.Info {
+			return fmt.Errorf("cell %s would change in the rewritten chapter", c.Name)
+		}
+	}
+	return nil
 }
 
 // block renders a fenced output block; the fence is made longer than any
