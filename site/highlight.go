@@ -24,7 +24,10 @@ func highlight(code, lang string, hl map[int]bool) string {
 	if v, ok := highlighted.Load(key); ok {
 		return v.(string)
 	}
-	h := highlightUncached(code, lang, hl)
+	h, ok := fromDisk(key)
+	if !ok {
+		h = highlightUncached(code, lang, hl)
+	}
 	highlighted.Store(key, h)
 	return h
 }

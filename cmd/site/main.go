@@ -110,9 +110,17 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 				return runErr
 			}
 		}
+		if *cacheDir != "" {
+			site.LoadHighlights(*cacheDir)
+		}
 		s, err := site.Build(site.Options{Config: cfg, Reports: reports, LiveReload: *serve})
 		if s == nil {
 			return err
+		}
+		if *cacheDir != "" {
+			if err := site.SaveHighlights(*cacheDir); err != nil {
+				fmt.Fprintf(stderr, "site: keeping highlighted code: %v\n", err)
+			}
 		}
 		failed := 0
 		for _, r := range reports {
