@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -584,15 +583,7 @@ func (e *goEngine) blockedAt(dump string) string {
 		createdBy = false
 	}
 	flush()
-	if len(counts) == 0 {
-		return ""
-	}
-	var parts []string
-	for s, n := range counts {
-		parts = append(parts, fmt.Sprintf("%d in %s", n, s))
-	}
-	sort.Strings(parts)
-	return "; goroutines: " + strings.Join(parts, ", ")
+	return goroutineSummary(counts)
 }
 
 var raceAccessRe = regexp.MustCompile(`(?m)^(Read|Write|Previous read|Previous write) at 0x[0-9a-f]+ by (?:goroutine \d+|main goroutine):\n(?:\s+.*\n)*?\s+(\S+:\d+)`)

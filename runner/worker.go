@@ -462,6 +462,12 @@ func blockedHint(before map[string]bool) string {
 		}
 		counts[state]++
 	}
+	return goroutineSummary(counts)
+}
+
+// goroutineSummary prints how many goroutines were found in each state or
+// place, as a timeout's hint: "; goroutines: 2 in chan receive, 1 in …".
+func goroutineSummary(counts map[string]int) string {
 	if len(counts) == 0 {
 		return ""
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"path"
-	"sort"
 	"strings"
 
 	"github.com/concurrency101/book/runner/chapter"
@@ -57,7 +56,7 @@ type page struct {
 	src      []byte // the file, front matter blanked out
 	doc      ast.Node
 	ch       *chapter.Chapter
-	lines    *lineIndex
+	lines    *chapter.LineIndex
 	ids      map[string]bool
 	toc      []tocEntry
 	links    []*linkRef
@@ -86,7 +85,7 @@ func parsePage(md goldmark.Markdown, pg *page, src []byte, report *chapter.Repor
 		pg.errs = append(pg.errs, err)
 	}
 	pg.ch = ch
-	pg.lines = newLineIndex(src)
+	pg.lines = chapter.NewLineIndex(src)
 	body := src
 	if end := frontMatterEnd(src); end > 0 {
 		var fm struct {
@@ -147,11 +146,11 @@ func parsePage(md goldmark.Markdown, pg *page, src []byte, report *chapter.Repor
 			n.SetAttributeString("id", []byte(id))
 			pg.toc = append(pg.toc, tocEntry{Level: n.Level, Text: t, ID: id})
 		case *ast.Link:
-			pg.links = append(pg.links, &linkRef{node: n, dest: string(n.Destination), line: pg.lines.line(n.Pos())})
+			pg.links = append(pg.links, &linkRef{node: n, dest: string(n.Destination), line: pg.lines.Line(n.Pos())})
 		case *ast.Image:
-			pg.links = append(pg.links, &linkRef{node: n, dest: string(n.Destination), line: pg.lines.line(n.Pos())})
+			pg.links = append(pg.links, &linkRef{node: n, dest: string(n.Destination), line: pg.lines.Line(n.Pos())})
 		case *ast.FencedCodeBlock:
-			line := pg.lines.line(n.Pos())
+			line := pg.lines.Line(n.Pos())
 			lang, attrs := splitInfo(string(n.Info.Value(body)))
 			code := blockText(n, body)
 			var repl ast.Node
@@ -357,24 +356,4 @@ func relURL(from, to string) string {
 // "" at the top, "../" one directory down.
 func rootOf(url string) string {
 	return strings.Repeat("../", strings.Count(url, "/"))
-}
-
-// lineIndex maps byte offsets to 1-based line numbers.
-type lineIndex struct{ starts []int }
-
-func newLineIndex(src []byte) *lineIndex {
-	li := &lineIndex{starts: []int{0}}
-	for i, b := range src {
-		if b == '\n' {
-			li.starts = append(li.starts, i+1)
-		}
-	}
-	return li
-}
-
-func (li *lineIndex) line(off int) int {
-	if off < 0 {
-		return 0
-	}
-	return sort.Search(len(li.starts), func(i int) bool { return li.starts[i] > off })
 }

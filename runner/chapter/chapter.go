@@ -126,10 +126,10 @@ var md = goldmark.New(goldmark.WithExtensions(extension.GFM))
 // when some cells are malformed; cells that parsed are kept.
 func Parse(path string, src []byte) (*Chapter, error) {
 	ch := &Chapter{Path: path, Source: src}
-	lines := newLineIndex(src)
+	lines := NewLineIndex(src)
 	var errs ErrorList
 	report := func(off int, format string, args ...any) {
-		errs = append(errs, &Error{Path: path, Line: lines.line(off), Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &Error{Path: path, Line: lines.Line(off), Msg: fmt.Sprintf(format, args...)})
 	}
 	if !utf8.Valid(src) {
 		off := invalidUTF8(src)
@@ -265,9 +265,9 @@ func inQuote(n ast.Node) bool {
 	return false
 }
 
-func newCell(b *fence, attrs string, lines *lineIndex) (*Cell, error) {
+func newCell(b *fence, attrs string, lines *LineIndex) (*Cell, error) {
 	c := &Cell{
-		Line:     lines.line(b.span.Start),
+		Line:     lines.Line(b.span.Start),
 		CodeLine: b.codeLine,
 		Info:     b.info,
 		Code:     strings.Join(b.lines, ""),
@@ -289,8 +289,8 @@ func newCell(b *fence, attrs string, lines *lineIndex) (*Cell, error) {
 	return c, nil
 }
 
-func newOutput(b *fence, rest string, lines *lineIndex) (*Output, error) {
-	o := &Output{Stream: "stdout", Line: lines.line(b.span.Start), Block: b.span, Content: b.content, Text: strings.Join(b.lines, "")}
+func newOutput(b *fence, rest string, lines *LineIndex) (*Output, error) {
+	o := &Output{Stream: "stdout", Line: lines.Line(b.span.Start), Block: b.span, Content: b.content, Text: strings.Join(b.lines, "")}
 	seen := map[string]bool{}
 	for _, w := range strings.Fields(rest) {
 		if seen[w] {
@@ -380,11 +380,12 @@ func invalidUTF8(b []byte) int {
 	return len(b)
 }
 
-// lineIndex maps byte offsets to 1-based line numbers.
-type lineIndex struct{ starts []int }
+// A LineIndex maps byte offsets of a source to 1-based line numbers.
+type LineIndex struct{ starts []int }
 
-func newLineIndex(src []byte) *lineIndex {
-	li := &lineIndex{starts: []int{0}}
+// NewLineIndex indexes the lines of src.
+func NewLineIndex(src []byte) *LineIndex {
+	li := &LineIndex{starts: []int{0}}
 	for i, b := range src {
 		if b == '\n' {
 			li.starts = append(li.starts, i+1)
@@ -393,6 +394,11 @@ func newLineIndex(src []byte) *lineIndex {
 	return li
 }
 
-func (li *lineIndex) line(off int) int {
+// Line returns the line of the byte at off; 0 for a negative offset (a
+// node without a position).
+func (li *LineIndex) Line(off int) int {
+	if off < 0 {
+		return 0
+	}
 	return sort.Search(len(li.starts), func(i int) bool { return li.starts[i] > off })
 }
