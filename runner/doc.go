@@ -28,6 +28,11 @@ attributes:
 	                   runner's -timeout (10s).
 	norun              the cell is shown but not executed; it may not have an
 	                   output block.
+	unchecked          the cell prints what differs between runs or machines
+	                   (core counts, timings, connection counts): it runs and
+	                   must not fail, it may not have an output block, -update
+	                   does not create one, and -engine=both compares only how
+	                   it ends.
 	fails="KIND"       the cell is expected to fail, and the failure is what is
 	fails="KIND: msg"  checked. KIND is one of compile, panic, exit, timeout,
 	                   race. With ": msg", the failure's message must start with

@@ -276,3 +276,41 @@ func TestTimelineSVG(t *testing.T) {
 	assert.Equal(t, 500*time.Millisecond, niceStep(3*time.Second))
 	assert.Equal(t, time.Second, niceStep(8*time.Second))
 }
+
+// TestExpectationsShown: an expect block shows what the run measured (ratio,
+// bound, ideal, verdict, the machine), and the page footer names the
+// chapter's timing record.
+func TestExpectationsShown(t *testing.T) {
+	src := "# T\n\n```go name=\"a\"\npackage main\n\nfunc main() {}\n```\n\n```go name=\"b\"\npackage main\n\nfunc main() {}\n```\n\n" +
+		"```expect\nspeedup b over a >= 1.4 ideal 2\nspeedup b over a <= 1.0\n```\n"
+	m := &chapter.Machine{CPUs: 2, GOMAXPROCS: 2, OS: "linux", Arch: "amd64", GoVersion: "go1.26.8", Engine: "yaegi", Yaegi: "v0.16.1"}
+	rep := &chapter.Report{Machine: m, Expectations: []*chapter.ExpectResult{
+		{Line: 16, Text: "speedup b over a >= 1.4 ideal 2", Cell: "b", Over: "a", Op: ">=", Status: chapter.ExpectPass,
+			Ratio: 1.91, Samples: []float64{1.9, 1.91, 1.95}, Bound: 1.4, Ideal: 2, Recorded: 1.93, RecordedOn: "2 cpus, <b>"},
+		{Line: 17, Text: "speedup b over a <= 1.0", Cell: "b", Over: "a", Op: "<=", Status: chapter.ExpectFail,
+			Ratio: 1.91, Samples: []float64{1.9, 1.91, 1.95}, Bound: 1, Reason: "speedup 1.91x is not <= 1.00"},
+	}}
+	s := loadOne(t, src, rep)
+	got, _ := s.Content("index.md")
+	assert.Contains(t, got, `measured <strong>1.91×</strong> (median of 3), bound ≥ 1.40, ideal 2.00: 96% of ideal; recorded 1.93× on 2 cpus, &lt;b&gt;`)
+	assert.Contains(t, got, `<span class="badge badge-fail">fail</span>`)
+	assert.Contains(t, got, `speedup 1.91x is not &lt;= 1.00`)
+	assert.Contains(t, got, "Measured on 2 cpus, GOMAXPROCS 2, linux/amd64, go1.26.8, engine yaegi v0.16.1.")
+
+	// The footer names the golden record beside the chapter.
+	dir := t.TempDir()
+	docs := filepath.Join(dir, "docs")
+	require.NoError(t, os.MkdirAll(docs, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(docs, "index.md"), []byte(src), 0o644))
+	tm := &chapter.Timings{}
+	tm.Set(&chapter.TimingRecord{Engine: "yaegi", Machine: *m, Expectations: rep.Expectations})
+	require.NoError(t, chapter.WriteTimings(filepath.Join(docs, "index.md"), tm))
+	cfg, err := ParseConfig(filepath.Join(dir, "mkdocs.yml"), []byte("site_name: T\n"), nil)
+	require.NoError(t, err)
+	cfg.SiteDir = filepath.Join(dir, "out")
+	_, err = Build(Options{Config: cfg, Reports: map[string]*chapter.Report{"index.md": rep}})
+	require.NoError(t, err)
+	page, err := os.ReadFile(filepath.Join(cfg.SitePath(), "index.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(page), `<footer class="page-footer"><div>Timing record (yaegi): 2 expectations measured`)
+}

@@ -191,26 +191,71 @@ func formatDuration(d time.Duration) string {
 	return d.String()
 }
 
-// renderExpect writes an expect block as a list of expectations.
-//
-// Hook: the Report will gain an Expectations field with, per expectation,
-// the measured ratio, the bound and the ideal; expectationItem is where
-// those will be shown next to the text.
+// renderExpect writes an expect block as a list of expectations, each with
+// what the run measured (ratio, bound, ideal, verdict), and the machine.
 func renderExpect(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
 		return ast.WalkContinue, nil
 	}
 	n := node.(*expectNode)
 	w.WriteString("<div class=\"expect\"><div class=\"expect-title\">Expectations</div>\n<ul>\n")
+	measured := false
 	for _, e := range n.Items {
-		w.WriteString(expectationItem(e, n.Report))
+		item, ok := expectationItem(e, n.Report)
+		measured = measured || ok
+		w.WriteString(item)
 	}
-	w.WriteString("</ul></div>\n")
+	w.WriteString("</ul>")
+	if measured && n.Report.Machine != nil {
+		fmt.Fprintf(w, "<div class=\"expect-machine\">Measured on %s.</div>", html.EscapeString(n.Report.Machine.String()))
+	}
+	w.WriteString("</div>\n")
 	return ast.WalkSkipChildren, nil
 }
 
-func expectationItem(e *chapter.Expect, _ *chapter.Report) string {
-	return fmt.Sprintf("<li data-line=\"%d\"><code>%s</code></li>\n", e.Line, html.EscapeString(e.Text))
+// expectationItem renders one expectation; ok reports whether the report
+// had a result for it.
+func expectationItem(e *chapter.Expect, rep *chapter.Report) (item string, ok bool) {
+	var r *chapter.ExpectResult
+	if rep != nil {
+		for _, x := range rep.Expectations {
+			if x.Line == e.Line {
+				r = x
+			}
+		}
+	}
+	if r == nil {
+		return fmt.Sprintf("<li data-line=\"%d\"><code>%s</code></li>\n", e.Line, html.EscapeString(e.Text)), false
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "<li data-line=\"%d\" class=\"expect-%s\"><code>%s</code> <span class=\"badge badge-%s\">%s</span>",
+		e.Line, r.Status, html.EscapeString(e.Text), expectBadge(r.Status), html.EscapeString(string(r.Status)))
+	if len(r.Samples) > 0 {
+		op := map[string]string{">=": "≥", "<=": "≤"}[r.Op]
+		fmt.Fprintf(&b, "<div class=\"expect-measure\">measured <strong>%.2f×</strong> (median of %d), bound %s %.2f", r.Ratio, len(r.Samples), op, r.Bound)
+		if r.Ideal > 0 {
+			fmt.Fprintf(&b, ", ideal %.2f: %.0f%% of ideal", r.Ideal, 100*r.Ratio/r.Ideal)
+		}
+		if r.Recorded > 0 {
+			fmt.Fprintf(&b, "; recorded %.2f× on %s", r.Recorded, html.EscapeString(r.RecordedOn))
+		}
+		b.WriteString("</div>")
+	}
+	if r.Reason != "" && r.Status != chapter.ExpectPass {
+		fmt.Fprintf(&b, "<div class=\"expect-reason\">%s</div>", html.EscapeString(r.Reason))
+	}
+	b.WriteString("</li>\n")
+	return b.String(), true
+}
+
+func expectBadge(s chapter.ExpectStatus) string {
+	switch s {
+	case chapter.ExpectPass:
+		return "pass"
+	case chapter.ExpectFail:
+		return "fail"
+	}
+	return "skip"
 }
 
 // timelineSVG draws spans as a timing diagram: one lane per distinct Lane

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"github.com/concurrency101/book/runner/chapter"
 	"html"
 	"strings"
 )
@@ -140,6 +141,7 @@ func (l *layout) page(p *page) []byte {
 		}
 		b.WriteString("</nav>\n")
 	}
+	b.WriteString(recordFooter(p))
 	b.WriteString("</main>\n")
 	b.WriteString("<aside class=\"toc\" aria-label=\"On this page\">\n")
 	var toc []tocEntry
@@ -194,4 +196,25 @@ func (l *layout) notFound() []byte {
 // light and dark themes.
 func (l *layout) css() []byte {
 	return append(mustAsset("style.css"), chromaCSS("github", "github-dark")...)
+}
+
+// recordFooter names the machines of the chapter's golden timing records
+// (chapters/X.timings.json, written by go run ./cmd/run -update), against
+// which the page's measurements were compared.
+func recordFooter(p *page) string {
+	if p.file == "" {
+		return ""
+	}
+	t, err := chapter.ReadTimings(p.file)
+	if err != nil || len(t.Records) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("<footer class=\"page-footer\">")
+	for _, r := range t.Records {
+		fmt.Fprintf(&b, "<div>Timing record (%s): %d expectations measured %s on %s.</div>",
+			html.EscapeString(r.Engine), len(r.Expectations), r.Date.Format("2006-01-02"), html.EscapeString(r.Machine.String()))
+	}
+	b.WriteString("</footer>\n")
+	return b.String()
 }

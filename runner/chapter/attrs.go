@@ -76,7 +76,7 @@ func isKeyByte(b byte) bool {
 var cellAttrs = map[string]bool{
 	"name": false, "title": false, "timeout": false, "fails": false, "engine": false,
 	"linenums": false, "hl_lines": false,
-	"norun": true, "race": true,
+	"norun": true, "race": true, "unchecked": true,
 }
 
 func (c *Cell) setAttrs(s string) error {
@@ -126,6 +126,8 @@ func (c *Cell) setAttrs(s string) error {
 			c.Engine = a.Value
 		case "norun":
 			c.NoRun = true
+		case "unchecked":
+			c.Unchecked = true
 		case "race":
 			c.Race = true
 			c.Engine = "go"
@@ -133,6 +135,9 @@ func (c *Cell) setAttrs(s string) error {
 	}
 	if c.Fails != nil && c.Fails.Kind == "race" && !c.Race {
 		return fmt.Errorf(`fails="race" needs the race flag`)
+	}
+	if c.NoRun && c.Unchecked {
+		return fmt.Errorf("norun and unchecked together: a norun cell is not run at all")
 	}
 	if c.NoRun && (c.Fails != nil || c.Race || c.Timeout != 0) {
 		return fmt.Errorf("norun cell with attributes that only apply to running")

@@ -41,16 +41,20 @@ type Cell struct {
 	Title    string
 	Timeout  time.Duration // 0: the runner's default
 	NoRun    bool
-	Fails    *Failure // non-nil: the cell is expected to fail this way
-	Engine   string   // "" (any) or "go"
-	Race     bool
-	Code     string
-	Program  bool // the code has a package clause
-	Outputs  []*Output
-	Block    Span // the fenced block, from the opening fence to after the closing one
-	Indent   string
-	InQuote  bool // inside a block quote: -update cannot create blocks there
-	Unnamed  bool // Name was derived from the line
+	// Unchecked: the cell prints what differs from run to run or machine
+	// to machine; it runs and must not fail, it has no output block, and
+	// -update does not create one.
+	Unchecked bool
+	Fails     *Failure // non-nil: the cell is expected to fail this way
+	Engine    string   // "" (any) or "go"
+	Race      bool
+	Code      string
+	Program   bool // the code has a package clause
+	Outputs   []*Output
+	Block     Span // the fenced block, from the opening fence to after the closing one
+	Indent    string
+	InQuote   bool // inside a block quote: -update cannot create blocks there
+	Unnamed   bool // Name was derived from the line
 }
 
 // A Failure is the way a cell is expected to fail.
@@ -189,6 +193,8 @@ func Parse(path string, src []byte) (*Chapter, error) {
 				report(blk.span.Start, "output block with no go cell before it")
 			case last.NoRun:
 				report(blk.span.Start, "output block after a norun cell")
+			case last.Unchecked:
+				report(blk.span.Start, "output block after an unchecked cell")
 			case last.Output(o.Stream) != nil:
 				report(blk.span.Start, "second %s output block for cell %s", o.Stream, last.Name)
 			default:

@@ -84,6 +84,9 @@ func dump(ch *Chapter, err error) string {
 		if c.NoRun {
 			b.WriteString(" norun")
 		}
+		if c.Unchecked {
+			b.WriteString(" unchecked")
+		}
 		if c.Indent != "" {
 			fmt.Fprintf(&b, " indent=%q", c.Indent)
 		}

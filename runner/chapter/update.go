@@ -43,7 +43,7 @@ func Update(ch *Chapter, results map[string]*Result) (src []byte, changed []stri
 			if o != nil && Match(o.Text, got, o.Unordered) {
 				continue
 			}
-			if o == nil && strings.TrimSpace(got) == "" {
+			if o == nil && (strings.TrimSpace(got) == "" || c.Unchecked) {
 				continue
 			}
 			if msg := notText(got); msg != "" {
