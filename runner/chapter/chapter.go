@@ -78,9 +78,10 @@ type Output struct {
 	Stream    string // "stdout" or "stderr"
 	Unordered bool
 	Text      string
-	Line      int  // line of the opening fence
-	Block     Span // the whole fenced block
-	Content   Span // the bytes between the fences
+	Line      int    // line of the opening fence
+	Block     Span   // the whole fenced block
+	Content   Span   // the bytes between the fences
+	Indent    string // what precedes the opening fence on its line
 }
 
 // A Span is a byte range [Start, End) of the chapter's source.
@@ -296,7 +297,7 @@ func newCell(b *fence, attrs string, lines *LineIndex) (*Cell, error) {
 }
 
 func newOutput(b *fence, rest string, lines *LineIndex) (*Output, error) {
-	o := &Output{Stream: "stdout", Line: lines.Line(b.span.Start), Block: b.span, Content: b.content, Text: strings.Join(b.lines, "")}
+	o := &Output{Stream: "stdout", Line: lines.Line(b.span.Start), Block: b.span, Content: b.content, Text: strings.Join(b.lines, ""), Indent: b.indent}
 	seen := map[string]bool{}
 	for _, w := range strings.Fields(rest) {
 		if seen[w] {

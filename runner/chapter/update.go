@@ -51,9 +51,10 @@ func Update(ch *Chapter, results map[string]*Result) (src []byte, changed []stri
 				continue
 			}
 			if o != nil {
-				info := strings.TrimSpace(string(ch.Source[o.Block.Start:o.Content.Start]))
-				info = strings.TrimLeft(strings.TrimPrefix(info, strings.TrimSpace(c.Indent)), " \t`~")
-				edits = append(edits, edit{o.Block, block(c.Indent, info, got)})
+				// The opening line stays as written; the rest follows it.
+				open := strings.TrimRight(string(ch.Source[o.Block.Start:o.Content.Start]), "\r\n")
+				info := strings.TrimLeft(open[len(o.Indent):], "`~")
+				edits = append(edits, edit{o.Block, block(o.Indent, continuation(o.Indent), info, got)})
 			} else {
 				info := "output"
 				if stream == "stderr" {
@@ -63,11 +64,12 @@ func Update(ch *Chapter, results map[string]*Result) (src []byte, changed []stri
 				if prev := c.Output("stdout"); stream == "stderr" && prev != nil {
 					at = prev.Block.End
 				}
-				lead := strings.TrimRight(c.Indent, " \t") + "\n"
+				cont := continuation(c.Indent)
+				lead := strings.TrimRight(cont, " \t") + "\n"
 				if at > 0 && ch.Source[at-1] != '\n' {
 					lead = "\n" + lead
 				}
-				edits = append(edits, edit{Span{at, at}, lead + block(c.Indent, info, got)})
+				edits = append(edits, edit{Span{at, at}, lead + block(cont, cont, info, got)})
 			}
 			did = true
 		}
@@ -117,9 +119,23 @@ func sameCells(ch *Chapter, src []byte) error {
 	return nil
 }
 
-// block renders a fenced output block; the fence is made longer than any
-// run of backticks at the start of a line of the text.
-func block(indent, info, text string) string {
+// continuation turns what precedes a fence on its line into what continues
+// the same container on the next lines: block quote markers stay, list
+// markers ("* ", "1. ") become spaces.
+func continuation(prefix string) string {
+	b := []byte(prefix)
+	for i, c := range b {
+		if c != '>' && c != '\t' {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}
+
+// block renders a fenced output block, its opening fence after first and
+// its other lines after indent; the fence is made longer than any run of
+// backticks at the start of a line of the text.
+func block(first, indent, info, text string) string {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	if text != "" && !strings.HasSuffix(text, "\n") {
 		text += "\n"
@@ -135,7 +151,7 @@ func block(indent, info, text string) string {
 	}
 	fence := strings.Repeat("`", width)
 	var b strings.Builder
-	b.WriteString(indent + fence + info + "\n")
+	b.WriteString(first + fence + info + "\n")
 	for _, l := range strings.SplitAfter(text, "\n") {
 		if l == "" {
 			continue
