@@ -28,7 +28,13 @@ func Update(ch *Chapter, results map[string]*Result) (src []byte, changed []stri
 	}
 	var edits []edit
 	var errs ErrorList
-	for _, c := range ch.Cells {
+	type want struct {
+		cell         int
+		stream, text string
+		unordered    bool
+	}
+	var wants []want
+	for ci, c := range ch.Cells {
 		r := results[c.Name]
 		if r == nil || c.NoRun || r.Status == Skip || !OnlyMismatch(c, r) {
 			continue
@@ -72,6 +78,7 @@ func Update(ch *Chapter, results map[string]*Result) (src []byte, changed []stri
 				edits = append(edits, edit{Span{at, at}, lead + block(cont, cont, info, got)})
 			}
 			did = true
+			wants = append(wants, want{ci, stream, got, o != nil && o.Unordered})
 		}
 		if did {
 			changed = append(changed, c.Name)
@@ -90,7 +97,16 @@ func Update(ch *Chapter, results map[string]*Result) (src []byte, changed []stri
 	// another indentation): a rewrite that would not parse back to the same
 	// cells with the new outputs is not written.
 	if len(edits) > 0 {
-		if err := sameCells(ch, out.Bytes()); err != nil {
+		err := sameCells(ch, out.Bytes(), func(again *Chapter) error {
+			for _, w := range wants {
+				c := again.Cells[w.cell]
+				if o := c.Output(w.stream); o == nil || !Match(o.Text, w.text, w.unordered) {
+					return fmt.Errorf("cell %s would not get its %s block where it stands", c.Name, w.stream)
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			errs = append(errs, &Error{Path: ch.Path, Line: 1, Msg: "not updated: " + err.Error()})
 			return ch.Source, nil, errs
 		}
@@ -102,8 +118,8 @@ func Update(ch *Chapter, results map[string]*Result) (src []byte, changed []stri
 }
 
 // sameCells checks that src parses to the cells of ch, in order, with the
-// same code and attributes.
-func sameCells(ch *Chapter, src []byte) error {
+// same code and attributes, and then what check says of the new parse.
+func sameCells(ch *Chapter, src []byte, check func(*Chapter) error) error {
 	again, err := Parse(ch.Path, src)
 	if err != nil {
 		return fmt.Errorf("the rewritten chapter would not parse: %v", err)
@@ -116,7 +132,7 @@ func sameCells(ch *Chapter, src []byte) error {
 			return fmt.Errorf("cell %s would change in the rewritten chapter", c.Name)
 		}
 	}
-	return nil
+	return check(again)
 }
 
 // continuation turns what precedes a fence on its line into what continues
