@@ -83,36 +83,6 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// outsideOutputs is the chapter without its output blocks and the blank
-// lines before them (-update adds one before a block it creates).
-func outsideOutputs(ch *Chapter) string {
-	var b bytes.Buffer
-	last := 0
-	for _, c := range ch.Cells {
-		for _, o := range c.Outputs {
-			start := o.Block.Start
-			for start > last && ch.Source[start-1] == '\n' && start-1 > 0 && isBlankBefore(ch.Source, start-1) {
-				start = lineStartOf(ch.Source, start-1)
-			}
-			b.Write(ch.Source[last:start])
-			last = o.Block.End
-		}
-	}
-	b.Write(ch.Source[last:])
-	return b.String()
-}
-
-// isBlankBefore reports whether the line ending at the newline at i holds
-// only spaces, tabs and quote markers.
-func isBlankBefore(src []byte, i int) bool {
-	s := lineStartOf(src, i)
-	return strings.Trim(string(src[s:i]), " \t>") == "" && s < i+1 && s != i+1
-}
-
-func lineStartOf(src []byte, i int) int {
-	return bytes.LastIndexByte(src[:i], '\n') + 1
-}
-
 // FuzzAttrs: the attribute parser never panics, and what it accepts prints
 // back to something it parses to the same attributes.
 func FuzzAttrs(f *testing.F) {

@@ -98,10 +98,35 @@ func Update(ch *Chapter, results map[string]*Result) (src []byte, changed []stri
 	// cells with the new outputs is not written.
 	if len(edits) > 0 {
 		err := sameCells(ch, out.Bytes(), func(again *Chapter) error {
+			streams := make([]map[string]bool, len(ch.Cells))
+			for i, c := range ch.Cells {
+				streams[i] = map[string]bool{}
+				for _, o := range c.Outputs {
+					streams[i][o.Stream] = true
+				}
+			}
 			for _, w := range wants {
 				c := again.Cells[w.cell]
 				if o := c.Output(w.stream); o == nil || !Match(o.Text, w.text, w.unordered) {
 					return fmt.Errorf("cell %s would not get its %s block where it stands", c.Name, w.stream)
+				}
+				streams[w.cell][w.stream] = true
+			}
+			// Nothing outside the output blocks may change, but the
+			// newline that ends a last line when a block is added after it.
+			a, b := outsideOutputs(ch), outsideOutputs(again)
+			if a != b && !(len(ch.Source) > 0 && ch.Source[len(ch.Source)-1] != '\n' && a+"\n" == b) {
+				return fmt.Errorf("text outside the output blocks would change")
+			}
+			// No other block may change hands.
+			for i, c := range again.Cells {
+				if len(c.Outputs) != len(streams[i]) {
+					return fmt.Errorf("the output blocks of cell %s would change", c.Name)
+				}
+				for _, o := range c.Outputs {
+					if !streams[i][o.Stream] {
+						return fmt.Errorf("the output blocks of cell %s would change", c.Name)
+					}
 				}
 			}
 			return nil
@@ -275,4 +300,34 @@ func RemoveStaleTemps(path string) {
 	for _, f := range stale {
 		os.Remove(f)
 	}
+}
+
+// outsideOutputs is the chapter without its output blocks and the blank
+// lines before them (-update adds one before a block it creates).
+func outsideOutputs(ch *Chapter) string {
+	var b bytes.Buffer
+	last := 0
+	for _, c := range ch.Cells {
+		for _, o := range c.Outputs {
+			start := o.Block.Start
+			for start > last && ch.Source[start-1] == '\n' && start-1 > 0 && isBlankBefore(ch.Source, start-1) {
+				start = lineStartOf(ch.Source, start-1)
+			}
+			b.Write(ch.Source[last:start])
+			last = o.Block.End
+		}
+	}
+	b.Write(ch.Source[last:])
+	return b.String()
+}
+
+// isBlankBefore reports whether the line ending at the newline at i holds
+// only spaces, tabs and quote markers.
+func isBlankBefore(src []byte, i int) bool {
+	s := lineStartOf(src, i)
+	return strings.Trim(string(src[s:i]), " \t>") == "" && s < i+1 && s != i+1
+}
+
+func lineStartOf(src []byte, i int) int {
+	return bytes.LastIndexByte(src[:i], '\n') + 1
 }
