@@ -138,6 +138,10 @@ rounded to the nearest integer within 0.25. An expectation is
 	              Inconclusive is reported and is not a failure, unless
 	              -strict is given.
 
+A FAIL verdict is confirmed before it is reported: the expectation's cells
+run three times -count more rounds and the verdict is taken over all of
+them; the report says when a first fail was not confirmed.
+
 Timing checks are skipped, and say so, under the race detector and with
 -short (Options.Short; tests pass testing.Short()).
 
@@ -166,7 +170,11 @@ With -update, the captured output of every cell that passed, or failed only by
 a mismatch, is written into its output blocks (a missing block is created
 after the cell); nothing else in the file changes, byte for byte. The file
 is replaced atomically (a temporary file in the same directory, then
-rename), and output that is not valid UTF-8 text is never written.
+rename), and output that is not valid UTF-8 text is never written. Before
+writing, -update parses its result: if a cell would change, a cell would
+not carry its new block, another block would change hands, or any text
+outside the output blocks would differ (Markdown containers make this
+possible), nothing is written and the chapter's line says why.
 # Execution
 
 Each chapter runs in a worker process: the runner starts its own
