@@ -462,6 +462,7 @@ func (e *goEngine) run(ctx context.Context, c *chapter.Cell, bin string, fenced 
 	res.Time = end.Sub(t0)
 	if ps := cmd.ProcessState; ps != nil {
 		res.CPU = ps.UserTime() + ps.SystemTime()
+		res.ProcessCPU = res.CPU
 	}
 	if fenced {
 		if data, err := os.ReadFile(fenceFile); err == nil {

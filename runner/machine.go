@@ -112,14 +112,17 @@ func startProbe() loadProbe {
 // others returns the cores the rest of the machine kept busy on average
 // since the probe started, given the CPU time ours (the worker, when a
 // cell ran in one) used outside this process; ok is false when it cannot
-// be known.
+// be known. /proc/stat counts in ticks of 10ms, our own CPU time is exact:
+// the difference is off by a tick either way (measured on an idle
+// two-core machine over 45ms intervals), a quarter of a core for a short
+// cell, so one tick is given the benefit of the doubt.
 func (p loadProbe) others(ours time.Duration) (cores float64, ok bool) {
 	wall := time.Since(p.t0)
 	busy, bok := busyCPU()
 	if !p.ok || !bok || wall <= 0 {
 		return 0, false
 	}
-	rest := busy - p.busy0 - (selfCPU() - p.self0) - ours
+	rest := busy - p.busy0 - (selfCPU() - p.self0) - ours - time.Second/clockTicks
 	return max(0, rest.Seconds()/wall.Seconds()), true
 }
 

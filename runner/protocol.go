@@ -34,7 +34,8 @@ type response struct {
 	Error      string          `json:"error,omitempty"`
 	Time       time.Duration   `json:"time"`
 	CPU        time.Duration   `json:"cpu"`
-	Leftover   int             `json:"leftover"` // goroutines still running after the cell
+	ProcessCPU time.Duration   `json:"process_cpu"` // the worker's, from request to response
+	Leftover   int             `json:"leftover"`    // goroutines still running after the cell
 	Spans      []timeline.Span `json:"spans,omitempty"`
 	Dropped    int             `json:"dropped,omitempty"`
 	Fatal      bool            `json:"fatal,omitempty"`     // the worker exits after this response

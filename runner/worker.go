@@ -102,7 +102,9 @@ func serveWorker(nonce string) int {
 			fmt.Fprintln(os.Stderr, "runner worker:", err)
 			return 2
 		}
+		cpu := cpuTime()
 		resp := w.run(&req)
+		resp.ProcessCPU = cpuTime() - cpu
 		if err := w.send(resp); err != nil || resp.Fatal {
 			return resp.ExitCode
 		}

@@ -169,7 +169,7 @@ func (e *yaegiEngine) exec(ctx context.Context, w *worker, c *chapter.Cell) (*ch
 	switch {
 	case resp != nil:
 		res.FailKind, res.Error = resp.FailKind, resp.Error
-		res.Time, res.CPU, res.Spans = resp.Time, resp.CPU, resp.Spans
+		res.Time, res.CPU, res.ProcessCPU, res.Spans = resp.Time, resp.CPU, resp.ProcessCPU, resp.Spans
 		if resp.FailKind != "" && resp.FailKind != "compile" && resp.FailKind != "timeout" && resp.FailKind != "memory" && resp.Error != "" {
 			res.Error = strings.TrimPrefix(resp.Error, resp.FailKind+": ")
 			res.Error = resp.FailKind + ": " + res.Error

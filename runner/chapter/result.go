@@ -18,21 +18,25 @@ const (
 
 // A Result is what running one cell produced and what verifying it found.
 type Result struct {
-	Cell      string          `json:"cell"`
-	Line      int             `json:"line"`
-	Kind      string          `json:"kind"` // "program" or "fragment"
-	Engine    string          `json:"engine"`
-	Status    Status          `json:"status"`
-	Stdout    string          `json:"stdout,omitempty"`
-	Stderr    string          `json:"stderr,omitempty"`
-	Error     string          `json:"error,omitempty"`     // how the run failed: a compile error, "panic: …", "exit status 3", "timeout after 2s: …"
-	FailKind  string          `json:"fail_kind,omitempty"` // compile, panic, exit, timeout, race or memory
-	Problems  []string        `json:"problems,omitempty"`  // why the check failed (mismatch with its diff, unexpected failure, …)
-	Time      time.Duration   `json:"time"`                // wall-clock time of the execution, compile excluded
-	CPU       time.Duration   `json:"cpu"`                 // CPU time (user+system) of the execution
-	Spans     []timeline.Span `json:"spans,omitempty"`
-	Truncated bool            `json:"truncated,omitempty"` // output exceeded the cap
-	Other     *Result         `json:"other,omitempty"`     // with -engine=both, the go engine's result it was compared with
+	Cell     string        `json:"cell"`
+	Line     int           `json:"line"`
+	Kind     string        `json:"kind"` // "program" or "fragment"
+	Engine   string        `json:"engine"`
+	Status   Status        `json:"status"`
+	Stdout   string        `json:"stdout,omitempty"`
+	Stderr   string        `json:"stderr,omitempty"`
+	Error    string        `json:"error,omitempty"`     // how the run failed: a compile error, "panic: …", "exit status 3", "timeout after 2s: …"
+	FailKind string        `json:"fail_kind,omitempty"` // compile, panic, exit, timeout, race or memory
+	Problems []string      `json:"problems,omitempty"`  // why the check failed (mismatch with its diff, unexpected failure, …)
+	Time     time.Duration `json:"time"`                // wall-clock time of the execution, compile excluded
+	CPU      time.Duration `json:"cpu"`                 // CPU time (user+system) of the execution
+	// ProcessCPU is the CPU time of the process that ran the cell, over
+	// the whole request: compilation and the worker's own work included.
+	// The load probes of timed runs subtract it from the machine's.
+	ProcessCPU time.Duration   `json:"-"`
+	Spans      []timeline.Span `json:"spans,omitempty"`
+	Truncated  bool            `json:"truncated,omitempty"` // output exceeded the cap
+	Other      *Result         `json:"other,omitempty"`     // with -engine=both, the go engine's result it was compared with
 }
 
 // A Report is the outcome of running one chapter: what the site shows and
