@@ -27,7 +27,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opts.Verbose, "v", false, "print every cell's output")
 	fs.BoolVar(&opts.JSON, "json", false, "print one JSON event per line")
 	fs.BoolVar(&opts.NoRewrite, "norewrite", false, "run cells under the interpreter exactly as written (to see what it gets wrong)")
-	fs.IntVar(&opts.Count, "count", 3, "time each cell a timing expectation names `n` times")
+	fs.IntVar(&opts.Count, "count", 5, "time the cells timing expectations name in batches of `n` rounds")
 	fs.BoolVar(&opts.Strict, "strict", false, "fail timing expectations the machine cannot decide (inconclusive)")
 	fs.BoolVar(&opts.Short, "short", false, "skip timing expectations")
 	fs.Usage = func() {

@@ -109,46 +109,78 @@ cells take relative to each other, one per line; blank lines and text after
 	```
 
 speedup A over B is time(B) / time(A), the ratio of the cells' wall-clock
-times (compilation excluded). It must be >= or <= the bound, an arithmetic
+times (compilation excluded). With in CELL, A and B are instead labels of
+values that one cell reports in its output, quoted when they hold spaces,
+and the ratio is value(B) / value(A) from the same run:
+
+	speedup "waiting 4 at once" over "waiting 4 in a row" in classify >= 2.5 ideal 4
+
+A value is reported by a line of output that starts with its label (runs of
+spaces count as one; the label may not continue into a word), followed by a
+Go duration (80.9ms, 1m2.5s; the first one on the line) or else a number.
+Durations in golden output are masked, so a cell can print its own timings
+and still be checked. It must be >= or <= the bound, an arithmetic
 expression of numbers, + - * /, parentheses, min(x, ...), max(x, ...),
 ceil(x), floor(x) and the variable cores. After the operator and the bound,
 ideal EXPR names the physical limit, which the report prints beside the
-measurement. Both cells must be complete programs that run (not norun, not
+measurement. The cells must be complete programs that run (not norun, not
 expected to fail); an unknown cell or a syntax error is an error at the
-line.
+line, and a label the verified run does not report fails the expectation.
 
 The cells an expectation names are timed: after the run whose output is
-verified, each runs -count more times (default 3), interleaved (A B, then
-B A, ...), and the verdict is on the median of the paired ratios. Timed
-runs of any chapter never overlap, even across processes: they hold an
-flock on a file in os.TempDir(). Before each round a calibration (a CPU
-spin on one goroutine, then on GOMAXPROCS, about 100ms) measures the
-machine's capacity, and during each run the CPU time other processes use is
-read from /proc/stat. cores is at most GOMAXPROCS; its lowest value is what
-other processes left free during the runs, its highest the capacity, each
-rounded to the nearest integer within 0.25. An expectation is
+verified, they run again in rounds, interleaved (A B, then B A, ...), in
+batches of -count rounds (default 5), and the verdict is on the median of
+the paired ratios. Timed runs of any chapter never overlap, even across
+processes: they hold an flock on a file in os.TempDir(). Before each round
+a calibration (a CPU spin on one goroutine, then on GOMAXPROCS, about
+100ms) measures the machine's capacity, and during each run the CPU time
+other processes use is read from /proc/stat. Rounds during which other
+processes kept more than 0.15 cores busy are left out. cores is at most
+GOMAXPROCS; its lowest value is what other processes left free during the
+runs, its highest the capacity, each rounded to the nearest integer within
+0.25.
 
-	ok            when the bound holds for every value of cores in that range;
-	FAIL          when it holds for none, or a timed run failed;
-	inconclusive  when it holds for some values only, when a bound that
-	              depends on cores meets a single usable core, or when
-	              other processes kept more than 0.15 cores busy during
-	              more than half the rounds (load on one cell of a pair
-	              can make or break the ratio; only the quiet rounds count).
-	              Inconclusive is reported and is not a failure, unless
-	              -strict is given.
+The median of a handful of ratios measured on a shared machine is itself
+noisy, so a verdict needs confidence, not just a median on the right side
+(chapter.Judge, chapter.MedianBounds): the sign test's distribution-free
+interval for the median, whose ends are order statistics of the ratios.
+For every value of cores in the range, the bound
 
-A FAIL verdict is confirmed before it is reported: the expectation's cells
-run three times -count more rounds and the verdict is taken over all of
-them; the report says when a first fail was not confirmed.
+	holds    when the median clears it with 95% confidence
+	         (five of five rounds on the right side, say);
+	fails    when the median misses it with 99% confidence
+	         (seven of seven on the wrong side);
+	is open  otherwise: another batch of rounds is measured, up to 40
+	         quiet rounds.
+
+An expectation is
+
+	ok            when the bound holds for every value of cores in the range;
+	FAIL          when it fails for every value, twice (below), or a timed
+	              run failed;
+	inconclusive  when it holds for some values and fails for others, when
+	              a bound that depends on cores meets a single usable core,
+	              when other processes kept more than 0.15 cores busy
+	              during more than half the rounds (load on one cell of a
+	              pair can make or break the ratio), or when 40 quiet
+	              rounds left it open. Inconclusive is reported and is not
+	              a failure, unless -strict is given.
+
+A FAIL is decided twice before it is reported: after a pause of a second,
+the expectation starts again on fresh rounds, and only a fail there too is
+reported. Noise no probe sees (another guest of the host) can sink a
+stretch of rounds; a program that lost its speedup fails again. The report
+says when a first fail was not confirmed.
 
 Timing checks are skipped, and say so, under the race detector and with
 -short (Options.Short; tests pass testing.Short()).
 
 The report prints the measurement against the bound and the ideal:
 
-	timing  chapters/cpu.md: 3 runs of each timed cell on 2 cpus, GOMAXPROCS 2, ...
-	expect  chapters/cpu.md:403 speedup cpu-pool over cpu-sync: 1.93x (bound >= 1.60, ideal 2.00; 97% of ideal) ok
+	timing  chapters/cpu.md: batches of 5 rounds on 2 cpus, GOMAXPROCS 2, ...
+	expect  chapters/cpu.md:403 speedup cpu-pool over cpu-sync: 1.93x [1.88, 1.97] over 10 rounds (bound >= 1.60, ideal 2.00; 97% of ideal) ok
+
+The bracket is the median's 90% confidence interval.
 
 With -update, the measurements are stored beside the chapter, in
 chapters/cpu.timings.json (chapter.Timings: one record per engine, with the

@@ -35,7 +35,7 @@ type Options struct {
 	OutputCap int            // bytes kept per cell and stream; default 1 MiB
 	MemLimit  int64          // bytes a worker may use; default 2 GiB
 	NoRewrite bool           // run cells under the interpreter exactly as written
-	Count     int            // timed runs of each cell an expectation names; default 3
+	Count     int            // rounds per batch of timed runs; default 5
 	Strict    bool           // an inconclusive timing expectation fails
 	Short     bool           // skip timing checks (go test -short, testing.Short())
 

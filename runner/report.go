@@ -176,7 +176,7 @@ func (r *reporter) expectations(ch *chapter.Chapter, rep *chapter.Report, count 
 		return
 	}
 	if rep.Machine != nil {
-		fmt.Fprintf(r.w, "timing  %s: %d runs of each timed cell on %s\n", ch.Path, count, rep.Machine)
+		fmt.Fprintf(r.w, "timing  %s: batches of %d rounds on %s\n", ch.Path, count, rep.Machine)
 	}
 	for _, x := range rep.Expectations {
 		status := map[chapter.ExpectStatus]string{chapter.ExpectPass: "ok", chapter.ExpectFail: "FAIL",

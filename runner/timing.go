@@ -18,12 +18,13 @@ import (
 // Timing expectations compare the wall-clock times of cells. A single run
 // of each proves little on a shared machine, so the cells an expectation
 // names are timed cells: after the run whose output is verified they run
-// Count more times, interleaved (A B, then B A, ...), while no other timed
-// cell runs anywhere on the machine, and the expectation is judged on the
-// median of the paired ratios. Before each round a calibration measures
-// how many cores the machine offers; during each run, the CPU time other
-// processes took is read from /proc/stat. An expectation whose verdict
-// depends on how many cores count as usable is inconclusive, not failed.
+// again in rounds (A B, then B A, ...), in batches of Count rounds, while
+// no other timed cell runs anywhere on the machine, until the median of the
+// paired ratios is known well enough to decide (chapter.Judge) or
+// maxRounds are spent. Before each round a calibration measures how many
+// cores the machine offers; during each run, the CPU time other processes
+// took is read from /proc/stat. An expectation whose verdict depends on
+// how many cores count as usable is inconclusive, not failed.
 
 // snapTolerance is how far a measured parallelism may be from an integer
 // and still count as that integer: an idle two-core machine measures 1.8
@@ -37,6 +38,22 @@ const snapTolerance = 0.25
 // cores saw a correct pool at 1.40x).
 const quietOthers = 0.15
 
+// maxRounds is how many quiet rounds an expectation gets, at most, to be
+// decided (chapter.Judge); a fail gets as many again to be confirmed.
+// Undecided after that, it is inconclusive.
+const maxRounds = 40
+
+// confirmPause is how long the runner waits before the fresh rounds that
+// confirm a fail, so that they do not fall in the same burst of noise.
+const confirmPause = time.Second
+
+// The machine measurements of the timed rounds; tests of the protocol
+// replace them.
+var (
+	calibrateHook = calibrate
+	othersHook    = loadProbe.others
+)
+
 // timingLockName is the file, in os.TempDir(), whose flock serializes timed
 // cells across processes (go test runs packages in parallel).
 const timingLockName = "concurrency101-book-timing.lock"
@@ -45,7 +62,7 @@ func (o *Options) count() int {
 	if o.Count > 0 {
 		return o.Count
 	}
-	return 3
+	return 5
 }
 
 // timingSkipped says why timing checks cannot run in this process, or "".
@@ -62,6 +79,7 @@ func (o *Options) timingSkipped() string {
 // A timedRun is one timed execution of a cell.
 type timedRun struct {
 	wall    time.Duration
+	stdout  string  // what the run printed, for the values a cell reports
 	others  float64 // cores other processes kept busy meanwhile; NaN if unknown
 	free    float64 // what they left of the machine's CPUs
 	problem string  // the run failed or printed something else
@@ -81,8 +99,7 @@ func checkTimings(ctx context.Context, ch *chapter.Chapter, exps []*chapter.Expe
 	opts *Options, engine string, run func(*chapter.Cell) (*chapter.Result, error)) ([]*chapter.ExpectResult, *chapter.Machine, error) {
 	out := make([]*chapter.ExpectResult, len(exps))
 	skip := func(i int, reason string) {
-		e := exps[i]
-		out[i] = &chapter.ExpectResult{Line: e.Line, Text: e.Text, Cell: e.Cell, Over: e.Over, Op: e.Op, Status: chapter.ExpectSkip, Reason: reason}
+		out[i] = exps[i].Result(chapter.ExpectSkip, reason)
 	}
 	timed := map[string]bool{}
 	for i, e := range exps {
@@ -90,7 +107,7 @@ func checkTimings(ctx context.Context, ch *chapter.Chapter, exps []*chapter.Expe
 			skip(i, reason)
 			continue
 		}
-		for _, name := range []string{e.Cell, e.Over} {
+		for _, name := range e.Cells() {
 			switch r := results[name]; {
 			case out[i] != nil:
 			case r == nil || r.Status == chapter.Skip:
@@ -99,8 +116,19 @@ func checkTimings(ctx context.Context, ch *chapter.Chapter, exps []*chapter.Expe
 				skip(i, "cell "+name+" failed")
 			}
 		}
+		if out[i] == nil && e.In != "" {
+			// The verified run must report the values: a mistake
+			// in the chapter is found before any timing.
+			for _, label := range []string{e.Cell, e.Over} {
+				if _, err := chapter.ReportedValue(results[e.In].Stdout, label); err != nil && out[i] == nil {
+					out[i] = e.Result(chapter.ExpectFail, fmt.Sprintf("cell %s: %v", e.In, err))
+				}
+			}
+		}
 		if out[i] == nil {
-			timed[e.Cell], timed[e.Over] = true, true
+			for _, name := range e.Cells() {
+				timed[name] = true
+			}
 		}
 	}
 	if len(timed) == 0 {
@@ -124,7 +152,7 @@ func checkTimings(ctx context.Context, ch *chapter.Chapter, exps []*chapter.Expe
 		var rounds []round
 		for k := first; k < first+n; k++ {
 			rd := round{runs: map[string]timedRun{}}
-			rd.parallelism, rd.capacity = calibrate(procs)
+			rd.parallelism, rd.capacity = calibrateHook(procs)
 			for j := range cells {
 				c := cells[j]
 				if k%2 == 1 { // A B, B A: a drift of the machine's speed cancels out
@@ -135,11 +163,11 @@ func checkTimings(ctx context.Context, ch *chapter.Chapter, exps []*chapter.Expe
 				if err != nil {
 					return nil, err
 				}
-				tr := timedRun{wall: res.Time, others: math.NaN(), free: math.NaN()}
-				if others, ok := probe.others(res.CPU); ok {
+				tr := timedRun{wall: res.Time, stdout: res.Stdout, others: math.NaN(), free: math.NaN()}
+				if others, ok := othersHook(probe, max(res.CPU, res.ProcessCPU)); ok {
 					tr.others, tr.free = others, float64(m.CPUs)-others
 				}
-				chapter.Verify(ch.Path, c, res)
+				chapter.Verify(ch.Path, goldenFor(c, results[c.Name], opts.Update), res)
 				if res.Status != chapter.Pass {
 					tr.problem = fmt.Sprintf("timed run %d of cell %s failed: %s", k+1, c.Name, firstLine(strings.Join(append([]string{res.Error}, res.Problems...), "\n")))
 				}
@@ -149,66 +177,96 @@ func checkTimings(ctx context.Context, ch *chapter.Chapter, exps []*chapter.Expe
 		}
 		return rounds, nil
 	}
-	rounds, err := measure(0, opts.count(), cells)
-	if err != nil {
-		return out, nil, err
-	}
-	judge := func(rounds []round, which func(i int) bool) {
-		// The machine's capacity is the best the calibrations saw,
-		// counting the cores other processes took from them.
-		capacity, parallelism := 0.0, 0.0
+	// The machine's capacity is the best the calibrations saw, counting
+	// the cores other processes took from them.
+	machine := func(rounds []round) (capacity float64, hi int) {
+		parallelism := 0.0
 		for _, rd := range rounds {
 			capacity = max(capacity, rd.capacity)
 			parallelism = max(parallelism, rd.parallelism)
 		}
 		capacity = min(capacity, float64(procs))
 		m.Parallelism = math.Round(parallelism*100) / 100
-		hi := clampCores(snapCeil(capacity), procs)
+		hi = clampCores(snapCeil(capacity), procs)
 		m.Cores = hi
-		for i, e := range exps {
-			if which(i) {
-				out[i] = judgeRuns(e, rounds, capacity, hi, procs)
+		return capacity, hi
+	}
+
+	// Rounds are measured in batches of Count until every expectation is
+	// decided (see chapter.Judge) or has had maxRounds. A fail is decided
+	// twice: after a pause, the expectation starts again on fresh rounds,
+	// and only a fail there too is reported. Noise the probes cannot see
+	// (another guest on the host) can sink a stretch of rounds; a program
+	// that really lost its speedup fails again.
+	type state struct {
+		active bool
+		from   int                   // the first round the verdict counts
+		first  *chapter.ExpectResult // a fail being confirmed
+	}
+	st := make([]state, len(exps))
+	for i := range exps {
+		st[i].active = out[i] == nil
+	}
+	batch, limit := opts.count(), max(maxRounds, opts.count())
+	var rounds []round
+	pause := false
+	for {
+		need := map[string]bool{}
+		for i, s := range st {
+			if s.active {
+				for _, name := range exps[i].Cells() {
+					need[name] = true
+				}
 			}
 		}
-	}
-	judge(rounds, func(i int) bool { return out[i] == nil })
-
-	// A fail is confirmed before it is reported: the expectation's cells
-	// run three times as many rounds again and the verdict is taken over all of
-	// them. Noise the probes cannot see (another guest on the host) can
-	// sink one batch; a program that really lost its speedup fails again.
-	confirm := map[int]bool{}
-	var again []*chapter.Cell
-	for i, r := range out {
-		if r.Status == chapter.ExpectFail && !strings.HasPrefix(r.Reason, "timed run") && timed[exps[i].Cell] {
-			confirm[i] = true
+		if len(need) == 0 {
+			break
 		}
-	}
-	if len(confirm) > 0 {
-		need := map[string]bool{}
-		for i := range confirm {
-			need[exps[i].Cell], need[exps[i].Over] = true, true
-		}
+		var these []*chapter.Cell
 		for _, c := range cells {
 			if need[c.Name] {
-				again = append(again, c)
+				these = append(these, c)
 			}
 		}
-		first := map[int]string{}
-		for i := range confirm {
-			first[i] = out[i].Summary()
+		if pause {
+			select {
+			case <-ctx.Done():
+				return out, nil, ctx.Err()
+			case <-time.After(confirmPause):
+			}
+			pause = false
 		}
-		extra, err := measure(len(rounds), 3*opts.count(), again)
+		more, err := measure(len(rounds), batch, these)
 		if err != nil {
 			return out, nil, err
 		}
-		judge(append(rounds, extra...), func(i int) bool { return confirm[i] })
-		for i := range confirm {
-			if out[i].Status != chapter.ExpectFail {
-				out[i].Reason = strings.TrimSpace(out[i].Reason + fmt.Sprintf(" (a first fail, %s, was not confirmed over %d more rounds)", first[i], len(extra)))
-			} else {
-				out[i].Reason += fmt.Sprintf(" (confirmed over %d more rounds)", len(extra))
+		rounds = append(rounds, more...)
+		capacity, hi := machine(rounds)
+		for i := range st {
+			s := &st[i]
+			if !s.active {
+				continue
 			}
+			r, decided := judgeRuns(exps[i], rounds[s.from:], capacity, hi, procs)
+			switch {
+			case decided && r.Status == chapter.ExpectFail && s.first == nil && !brokenRun(exps[i], rounds[s.from:]):
+				s.first, s.from, pause = r, len(rounds), true
+				continue
+			case !decided && len(r.Samples) < limit && len(rounds)-s.from < 2*limit:
+				continue
+			}
+			if s.first != nil {
+				fresh := len(rounds) - s.from
+				switch r.Status {
+				case chapter.ExpectFail:
+					r.Reason += fmt.Sprintf(" (confirmed over %d fresh rounds)", fresh)
+				case chapter.ExpectPass:
+					r.Reason = fmt.Sprintf("a first fail, %s, was not confirmed: %d fresh rounds passed", s.first.Summary(), fresh)
+				default:
+					r.Reason += fmt.Sprintf(" (after a first fail, %s, that %d fresh rounds did not confirm)", s.first.Summary(), fresh)
+				}
+			}
+			out[i], s.active = r, false
 		}
 	}
 	for i := range exps {
@@ -222,30 +280,35 @@ func checkTimings(ctx context.Context, ch *chapter.Chapter, exps []*chapter.Expe
 
 // judgeRuns judges one expectation on the rounds. Rounds during which
 // other processes kept more than quietOthers cores busy are left out; when
-// fewer than half the rounds were quiet the expectation is inconclusive. The fewest usable cores is what
-// the load left during the runs (the median over rounds of the lesser of
-// the pair), the most is the machine's capacity, hi.
-func judgeRuns(e *chapter.Expectation, rounds []round, capacity float64, hi, procs int) *chapter.ExpectResult {
+// fewer than half the rounds were quiet the expectation is inconclusive.
+// The fewest usable cores is what the load left during the runs (the
+// median over rounds of the lesser of the pair), the most is the machine's
+// capacity, hi. decided is false when more rounds may decide.
+func judgeRuns(e *chapter.Expectation, rounds []round, capacity float64, hi, procs int) (*chapter.ExpectResult, bool) {
 	type pair struct{ ratio, free, others float64 }
 	var all, quiet []pair
 	for _, rd := range rounds {
-		a, b := rd.runs[e.Cell], rd.runs[e.Over]
-		for _, tr := range []timedRun{a, b} {
-			if tr.problem != "" {
-				return &chapter.ExpectResult{Line: e.Line, Text: e.Text, Cell: e.Cell, Over: e.Over, Op: e.Op,
-					Status: chapter.ExpectFail, Reason: tr.problem}
-			}
+		ratio, runs, problem, ok := roundRatio(e, rd)
+		switch {
+		case problem != "":
+			return e.Result(chapter.ExpectFail, problem), true
+		case !ok:
+			continue // a round measuring other expectations' cells
 		}
-		p := pair{ratio: b.wall.Seconds() / a.wall.Seconds(), free: capacity, others: max(a.others, b.others)}
-		if !math.IsNaN(p.others) {
-			p.free = min(capacity, a.free, b.free)
+		p := pair{ratio: ratio, free: capacity, others: math.Inf(-1)}
+		for _, tr := range runs {
+			p.others = max(p.others, tr.others)
+			if !math.IsNaN(tr.others) {
+				p.free = min(p.free, tr.free)
+			}
 		}
 		all = append(all, p)
 		if math.IsNaN(p.others) || p.others <= quietOthers {
 			quiet = append(quiet, p)
 		}
 	}
-	// A verdict needs most rounds quiet: the median of one is noise.
+	// A verdict needs most rounds quiet: the load alone can make or break
+	// a ratio.
 	enough := len(quiet) > 0 && 2*len(quiet) >= len(all)
 	use := quiet
 	if !enough {
@@ -256,7 +319,7 @@ func judgeRuns(e *chapter.Expectation, rounds []round, capacity float64, hi, pro
 		samples, free, others = append(samples, p.ratio), append(free, p.free), append(others, p.others)
 	}
 	lo := min(clampCores(snapFloor(chapter.Median(free)), procs), hi)
-	r := chapter.Judge(e, samples, lo, hi)
+	r, decided := chapter.Judge(e, samples, lo, hi)
 	for _, o := range others {
 		r.Load = append(r.Load, math.Round(o*100)/100)
 	}
@@ -267,17 +330,92 @@ func judgeRuns(e *chapter.Expectation, rounds []round, capacity float64, hi, pro
 	switch {
 	case r.Status == chapter.ExpectSkip:
 	case e.UsesCores() && hi == 1:
-		r.Status = chapter.ExpectInconclusive
+		r.Status, decided = chapter.ExpectInconclusive, true
 		r.Reason = fmt.Sprintf("one usable core (GOMAXPROCS %d, measured capacity %.2f): a parallel speedup cannot show", procs, capacity)
 	case !enough && len(all) > 0:
 		// Load on the baseline's runs inflates the ratio, load on the
 		// other cell's deflates it: neither verdict can be trusted.
-		r.Status = chapter.ExpectInconclusive
+		r.Status, decided = chapter.ExpectInconclusive, true
 		r.Reason = fmt.Sprintf("%s; %d of %d rounds were quiet: the load alone can make or break the ratio", busy, len(quiet), len(all))
 	case r.Status == chapter.ExpectInconclusive && busy != "":
 		r.Reason += " (" + busy + ")"
 	}
-	return r
+	return r, decided
+}
+
+// goldenFor returns the cell a timed run is verified against: the cell
+// itself, or, with -update, the cell carrying the output its verified run
+// printed, which -update is about to write.
+func goldenFor(c *chapter.Cell, first *chapter.Result, update bool) *chapter.Cell {
+	if !update || first == nil || c.Unchecked {
+		return c
+	}
+	cc := *c
+	cc.Outputs = nil
+	for _, stream := range []string{"stdout", "stderr"} {
+		text := first.Stdout
+		if stream == "stderr" {
+			text = first.Stderr
+		}
+		o := &chapter.Output{Stream: stream, Text: text}
+		for _, old := range c.Outputs {
+			if old.Stream == stream {
+				o.Unordered = old.Unordered
+			}
+		}
+		cc.Outputs = append(cc.Outputs, o)
+	}
+	return &cc
+}
+
+// roundRatio returns the expectation's ratio in one round, time(Over) /
+// time(Cell) or, for values a cell reports, value(Over) / value(Cell) from
+// the same run, with the runs it comes from. problem says why a run gives
+// none; ok is false when the round did not measure the expectation.
+func roundRatio(e *chapter.Expectation, rd round) (ratio float64, runs []timedRun, problem string, ok bool) {
+	if e.In != "" {
+		tr, ok := rd.runs[e.In]
+		if !ok {
+			return 0, nil, "", false
+		}
+		if tr.problem != "" {
+			return 0, nil, tr.problem, true
+		}
+		a, err := chapter.ReportedValue(tr.stdout, e.Cell)
+		if err == nil {
+			var b float64
+			if b, err = chapter.ReportedValue(tr.stdout, e.Over); err == nil && a <= 0 {
+				err = fmt.Errorf("%q is %v: no ratio", e.Cell, a)
+			}
+			ratio = b / a
+		}
+		if err != nil {
+			return 0, nil, fmt.Sprintf("a timed run of cell %s: %v", e.In, err), true
+		}
+		return ratio, []timedRun{tr}, "", true
+	}
+	a, aok := rd.runs[e.Cell]
+	b, bok := rd.runs[e.Over]
+	if !aok || !bok {
+		return 0, nil, "", false
+	}
+	for _, tr := range []timedRun{a, b} {
+		if tr.problem != "" {
+			return 0, nil, tr.problem, true
+		}
+	}
+	return b.wall.Seconds() / a.wall.Seconds(), []timedRun{a, b}, "", true
+}
+
+// brokenRun reports whether a timed run of the expectation's cells failed
+// or did not report its values: such a fail needs no confirmation.
+func brokenRun(e *chapter.Expectation, rounds []round) bool {
+	for _, rd := range rounds {
+		if _, _, problem, _ := roundRatio(e, rd); problem != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // snapFloor rounds a measured parallelism down to a core count, or to the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -78,6 +79,18 @@ func TestBusyCPU(t *testing.T) {
 	// Declaring 10s of CPU as ours leaves nothing for the others.
 	others, _ = probe.others(10 * time.Second)
 	assert.Equal(t, 0.0, others)
+
+	// Another process spinning for 300ms is seen: about one core, less
+	// the tick of doubt.
+	hog := exec.Command("sh", "-c", "while :; do :; done")
+	require.NoError(t, hog.Start())
+	probe = startProbe()
+	time.Sleep(300 * time.Millisecond)
+	others, ok = probe.others(0)
+	_ = syscall.Kill(hog.Process.Pid, syscall.SIGKILL)
+	_ = hog.Wait()
+	require.True(t, ok)
+	assert.Greater(t, others, 0.6, "a busy process next to us")
 }
 
 func TestJudgeRuns(t *testing.T) {
@@ -94,58 +107,101 @@ func TestJudgeRuns(t *testing.T) {
 		return rs
 	}
 	// An idle two-core machine: the verdict is decided.
-	r := judgeRuns(e, rounds(time.Second, 520*time.Millisecond, 1.95, 1.9, 3), 1.98, 2, 2)
+	r, decided := judgeRuns(e, rounds(time.Second, 520*time.Millisecond, 1.95, 1.9, 5), 1.98, 2, 2)
 	assert.Equal(t, chapter.ExpectPass, r.Status, r.Reason)
-	r = judgeRuns(e, rounds(time.Second, time.Second, 1.95, 1.9, 3), 1.98, 2, 2)
+	assert.True(t, decided)
+	r, decided = judgeRuns(e, rounds(time.Second, time.Second, 1.95, 1.9, 7), 1.98, 2, 2)
 	assert.Equal(t, chapter.ExpectFail, r.Status, "a sequential 'parallel' cell on an idle machine")
+	assert.True(t, decided)
+	// Three rounds are too few for either verdict.
+	r, decided = judgeRuns(e, rounds(time.Second, time.Second, 1.95, 1.9, 3), 1.98, 2, 2)
+	assert.Equal(t, chapter.ExpectInconclusive, r.Status)
+	assert.False(t, decided, r.Reason)
 	// Quiet, but the calibration found 1.6 cores' worth (a CPU quota, SMT):
 	// either verdict could be the machine's doing.
-	r = judgeRuns(e, rounds(time.Second, 800*time.Millisecond, 1.9, 1.9, 3), 1.6, 2, 2)
+	r, decided = judgeRuns(e, rounds(time.Second, 800*time.Millisecond, 1.9, 1.9, 7), 1.6, 2, 2)
 	assert.Equal(t, chapter.ExpectInconclusive, r.Status)
+	assert.True(t, decided)
 	assert.Contains(t, r.Reason, "between 1 and 2 usable cores")
 	// Busy during every run: neither a failure nor a pass can be trusted
 	// (load on the baseline made a sequential pool look 2x faster once).
-	r = judgeRuns(e, rounds(time.Second, 1800*time.Millisecond, 1.5, 1.6, 3), 1.98, 2, 2)
+	r, decided = judgeRuns(e, rounds(time.Second, 1800*time.Millisecond, 1.5, 1.6, 5), 1.98, 2, 2)
 	assert.Equal(t, chapter.ExpectInconclusive, r.Status)
-	assert.Contains(t, r.Reason, "0 of 3 rounds were quiet: the load alone can make or break the ratio")
-	r = judgeRuns(e, rounds(time.Second, 480*time.Millisecond, 1.5, 1.6, 3), 1.98, 2, 2)
+	assert.True(t, decided, "a busy machine ends the measurement")
+	assert.Contains(t, r.Reason, "0 of 5 rounds were quiet: the load alone can make or break the ratio")
+	r, _ = judgeRuns(e, rounds(time.Second, 480*time.Millisecond, 1.5, 1.6, 5), 1.98, 2, 2)
 	assert.Equal(t, chapter.ExpectInconclusive, r.Status)
 	// The quiet rounds decide when they are most: the busy ones are left out.
-	rs := rounds(time.Second, time.Second, 1.5, 1.6, 4)
-	for _, i := range []int{1, 3} {
+	rs := rounds(time.Second, time.Second, 1.5, 1.6, 12)
+	for i := 0; i < 12; i += 2 {
 		rs[i].runs = map[string]timedRun{"seq": {wall: time.Second, free: 1.95, others: 0.05}, "par": {wall: 990 * time.Millisecond, free: 1.95, others: 0.05}}
 	}
-	r = judgeRuns(e, rs, 1.98, 2, 2)
+	r, decided = judgeRuns(e, rs, 1.98, 2, 2)
+	assert.Equal(t, chapter.ExpectInconclusive, r.Status, "six quiet rounds are too few for a fail")
+	assert.False(t, decided)
+	rs = append(rs, rs[:2]...)
+	r, decided = judgeRuns(e, rs, 1.98, 2, 2)
 	assert.Equal(t, chapter.ExpectFail, r.Status, r.Reason)
-	assert.Equal(t, []float64{1 / 0.99, 1 / 0.99}, r.Samples)
-	assert.Equal(t, []float64{0.05, 0.05}, r.Load)
-	// One quiet round of three is not enough.
-	r = judgeRuns(e, rs[:3], 1.98, 2, 2)
+	assert.True(t, decided)
+	assert.Len(t, r.Samples, 7)
+	assert.Equal(t, 1/0.99, r.Samples[0])
+	assert.Equal(t, []float64{0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05}, r.Load)
+	// Fewer than half quiet is not enough.
+	r, _ = judgeRuns(e, rs[1:6], 1.98, 2, 2)
 	assert.Equal(t, chapter.ExpectInconclusive, r.Status, r.Reason)
-	assert.Contains(t, r.Reason, "1 of 3 rounds were quiet")
+	assert.Contains(t, r.Reason, "2 of 5 rounds were quiet")
+	// Rounds that measured other cells are not counted.
+	rs = rounds(time.Second, 520*time.Millisecond, 1.95, 1.9, 5)
+	rs = append(rs, round{runs: map[string]timedRun{"other": {wall: time.Second}}})
+	r, _ = judgeRuns(e, rs, 1.98, 2, 2)
+	assert.Equal(t, chapter.ExpectPass, r.Status, r.Reason)
+	assert.Len(t, r.Samples, 5)
 	// A bound without cores is judged on the quiet rounds too.
-	r = judgeRuns(flat, rounds(time.Second, time.Second, 1.9, 1.9, 3), 1.98, 2, 2)
+	r, _ = judgeRuns(flat, rounds(time.Second, time.Second, 1.9, 1.9, 5), 1.98, 2, 2)
 	assert.Equal(t, chapter.ExpectPass, r.Status)
-	r = judgeRuns(flat, rounds(time.Second, time.Second, 1.0, 1.33, 3), 1.98, 2, 2)
+	r, _ = judgeRuns(flat, rounds(time.Second, time.Second, 1.0, 1.33, 5), 1.98, 2, 2)
 	assert.Equal(t, chapter.ExpectInconclusive, r.Status)
 	assert.Contains(t, r.Reason, "other processes kept 1.0 cores busy")
 	// Unknown load (no /proc/stat): the calibration's capacity decides.
-	rs = rounds(time.Second, time.Second, 2, 2, 3)
+	rs = rounds(time.Second, time.Second, 2, 2, 7)
 	for _, rd := range rs {
 		rd.runs["seq"], rd.runs["par"] = timedRun{wall: time.Second, free: math.NaN(), others: math.NaN()}, timedRun{wall: time.Second, free: math.NaN(), others: math.NaN()}
 	}
-	r = judgeRuns(e, rs, 1.98, 2, 2)
+	r, _ = judgeRuns(e, rs, 1.98, 2, 2)
 	assert.Equal(t, chapter.ExpectFail, r.Status)
 	// One usable core cannot show a parallel speedup.
-	r = judgeRuns(e, rounds(time.Second, time.Second, 1, 1, 3), 1, 1, 1)
+	r, decided = judgeRuns(e, rounds(time.Second, time.Second, 1, 1, 3), 1, 1, 1)
 	assert.Equal(t, chapter.ExpectInconclusive, r.Status)
+	assert.True(t, decided)
 	assert.Contains(t, r.Reason, "one usable core")
 	// A timed run that failed fails the expectation.
 	rs = rounds(time.Second, time.Second, 2, 2, 2)
 	rs[1].runs["par"] = timedRun{wall: time.Second, problem: "timed run 2 of cell par failed: panic: boom"}
-	r = judgeRuns(e, rs, 2, 2, 2)
+	r, decided = judgeRuns(e, rs, 2, 2, 2)
 	assert.Equal(t, chapter.ExpectFail, r.Status)
+	assert.True(t, decided)
 	assert.Equal(t, "timed run 2 of cell par failed: panic: boom", r.Reason)
+	assert.True(t, brokenRun(e, rs))
+	assert.False(t, brokenRun(e, rs[:1]))
+
+	// Values a cell reports: the ratio comes from one run's output.
+	v, err := chapter.ParseExpect(&chapter.Expect{Line: 11, Text: `speedup "at once" over "in a row" in cl >= 3 ideal 4`})
+	require.NoError(t, err)
+	rs = nil
+	for i := 0; i < 5; i++ {
+		rs = append(rs, round{runs: map[string]timedRun{"cl": {wall: time.Second, stdout: fmt.Sprintf("in a row: 80ms\nat once: %dms\n", 20+i), free: 1.95, others: 0.05}}})
+	}
+	r, decided = judgeRuns(v, rs, 1.98, 2, 2)
+	assert.Equal(t, chapter.ExpectPass, r.Status, r.Reason)
+	assert.True(t, decided)
+	assert.InDelta(t, 80.0/22, r.Ratio, 1e-9)
+	assert.Equal(t, `speedup "at once" over "in a row" in cl: 3.64x [3.33, 4.00] over 5 rounds (bound >= 3.00, ideal 4.00; 91% of ideal)`, r.Summary())
+	rs[3].runs["cl"] = timedRun{wall: time.Second, stdout: "in a row: 80ms\n"}
+	r, decided = judgeRuns(v, rs, 1.98, 2, 2)
+	assert.Equal(t, chapter.ExpectFail, r.Status)
+	assert.True(t, decided)
+	assert.Equal(t, `a timed run of cell cl: no line of output starts with "at once"`, r.Reason)
+	assert.True(t, brokenRun(v, rs), "a run that does not report its values needs no confirmation")
 }
 
 // runTimed runs a fixture chapter (copied into a temporary directory, so
@@ -189,7 +245,7 @@ func TestTimingChapter(t *testing.T) {
 		assert.Equal(t, len(x.Samples), len(x.Load))
 		t.Logf("good: %s %s %s", x.Summary(), x.Status, x.Reason)
 	}
-	assert.Regexp(t, `speedup par over seq: \d+\.\d\dx \(bound >= \d\.\d\d, ideal \d\.\d\d; \d+% of ideal`, out)
+	assert.Regexp(t, `speedup par over seq: \d+\.\d\dx( \[\d+\.\d\d, \d+\.\d\d\])? over \d+ rounds \(bound >= \d\.\d\d, ideal \d\.\d\d; \d+% of ideal`, out)
 	// -update wrote the record; the next run compares with it.
 	tm, err := chapter.ReadTimings(filepath.Join(filepath.Dir(rep.Chapter), "good.md"))
 	require.NoError(t, err)
@@ -210,6 +266,39 @@ func TestTimingChapter(t *testing.T) {
 	t.Logf("broken: %s %s %s", x.Summary(), x.Status, x.Reason)
 }
 
+// TestTimingUpdate: with -update, the timed runs are checked against the
+// output -update is about to write, not against the stale golden.
+func TestTimingUpdate(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("timing checks are skipped in short mode and under the race detector")
+	}
+	src, err := os.ReadFile("testdata/timing/good.md")
+	require.NoError(t, err)
+	stale := bytes.ReplaceAll(src, []byte("```output\n299999 300035\n```"), []byte("```output\n0 0\n```"))
+	require.NotEqual(t, src, stale)
+	path := filepath.Join(t.TempDir(), "good.md")
+	require.NoError(t, os.WriteFile(path, stale, 0o644))
+	rep, err := RunChapter(context.Background(), path, &Options{Count: 1, Update: true})
+	require.NoError(t, err)
+	require.NotEmpty(t, rep.Expectations)
+	for _, x := range rep.Expectations {
+		assert.NotContains(t, x.Reason, "mismatch")
+		assert.NotEmpty(t, x.Samples, "%s: %s", x.Status, x.Reason)
+	}
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, string(src), string(got), "-update restored the goldens")
+
+	c := &chapter.Cell{Name: "c", Outputs: []*chapter.Output{{Stream: "stdout", Text: "old", Unordered: true}}}
+	first := &chapter.Result{Stdout: "new\n", Stderr: "warn\n"}
+	assert.Same(t, c, goldenFor(c, first, false))
+	g := goldenFor(c, first, true)
+	require.Len(t, g.Outputs, 2)
+	assert.Equal(t, chapter.Output{Stream: "stdout", Text: "new\n", Unordered: true}, *g.Outputs[0])
+	assert.Equal(t, chapter.Output{Stream: "stderr", Text: "warn\n"}, *g.Outputs[1])
+	assert.Equal(t, "old", c.Outputs[0].Text, "the chapter's cell is not changed")
+}
+
 func TestTimingSkipped(t *testing.T) {
 	var out bytes.Buffer
 	rep, err := RunChapter(context.Background(), "testdata/timing/good.md", &Options{Short: true, Out: &out})
@@ -228,7 +317,7 @@ func TestTimingStrict(t *testing.T) {
 	e, err := chapter.ParseExpect(&chapter.Expect{Text: "speedup par over seq >= 0.8 * cores"})
 	require.NoError(t, err)
 	rs := []round{{runs: map[string]timedRun{"seq": {wall: time.Second, free: 1, others: 1}, "par": {wall: time.Second, free: 1.3, others: 0.7}}}}
-	r := judgeRuns(e, rs, 2, 2, 2)
+	r, _ := judgeRuns(e, rs, 2, 2, 2)
 	require.Equal(t, chapter.ExpectInconclusive, r.Status)
 	rep := &chapter.Report{Expectations: []*chapter.ExpectResult{r}}
 	assert.False(t, rep.Failed(), "inconclusive is not a failure")
@@ -331,17 +420,17 @@ func TestExpectReport(t *testing.T) {
 	rep := &chapter.Report{
 		Machine: &chapter.Machine{CPUs: 2, GOMAXPROCS: 2, Parallelism: 1.97, OS: "linux", Arch: "amd64", GoVersion: "go1.26.8", Engine: "yaegi", Yaegi: "v0.16.1"},
 		Expectations: []*chapter.ExpectResult{
-			{Line: 3, Cell: "p", Over: "s", Op: ">=", Status: chapter.ExpectPass, Ratio: 1.94, Samples: []float64{1.94}, Bound: 1.6, Ideal: 2, Recorded: 1.95, RecordedOn: "2 cpus"},
+			{Line: 3, Cell: "p", Over: "s", Op: ">=", Status: chapter.ExpectPass, Ratio: 1.94, Samples: []float64{1.94, 1.9, 1.95, 1.96, 1.93}, Low: 1.9, High: 1.96, Bound: 1.6, Ideal: 2, Recorded: 1.95, RecordedOn: "2 cpus"},
 			{Line: 4, Cell: "p", Over: "s", Op: ">=", Status: chapter.ExpectInconclusive, Reason: "busy", Ratio: 1.3, Samples: []float64{1.3}, Bound: 1.6, CoresRange: "1-2"},
 			{Line: 5, Cell: "p", Over: "s", Op: ">=", Status: chapter.ExpectSkip, Reason: "cell p failed"},
 		},
 	}
 	var b strings.Builder
 	(&Options{Out: &b}).report().expectations(ch, rep, 3)
-	assert.Equal(t, `timing  c.md: 3 runs of each timed cell on 2 cpus, GOMAXPROCS 2, parallelism 1.97, linux/amd64, go1.26.8, engine yaegi v0.16.1
-expect  c.md:3 speedup p over s: 1.94x (bound >= 1.60, ideal 2.00; 97% of ideal) ok
+	assert.Equal(t, `timing  c.md: batches of 3 rounds on 2 cpus, GOMAXPROCS 2, parallelism 1.97, linux/amd64, go1.26.8, engine yaegi v0.16.1
+expect  c.md:3 speedup p over s: 1.94x [1.90, 1.96] over 5 rounds (bound >= 1.60, ideal 2.00; 97% of ideal) ok
         recorded 1.95x on 2 cpus; today 99% of that
-expect  c.md:4 speedup p over s: 1.30x (bound >= 1.60; cores 1-2) inconclusive
+expect  c.md:4 speedup p over s: 1.30x over 1 round (bound >= 1.60; cores 1-2) inconclusive
         c.md:4: busy
 expect  c.md:5 speedup p over s skipped
         c.md:5: cell p failed
@@ -362,14 +451,13 @@ expect  c.md:5 speedup p over s skipped
 	assert.Equal(t, 1.97, ev.Machine.Parallelism)
 }
 
-// TestConfirmFail: a fail verdict is measured again before it is reported.
-// A batch sunk by noise the probes cannot see passes on confirmation; a
-// cell that really lost its speedup fails again. The timed runs are faked
-// (their wall times given) so only the protocol is under test.
+// TestConfirmFail: rounds are measured in batches until the verdict is
+// decided, and a fail is decided twice, the second time on fresh rounds. A
+// stretch of rounds sunk by noise the probes cannot see passes on
+// confirmation; a cell that really lost its speedup fails again. The timed
+// runs are faked (their wall times given) so only the protocol is under
+// test.
 func TestConfirmFail(t *testing.T) {
-	if testing.Short() || raceEnabled {
-		t.Skip("timing checks are skipped in short mode and under the race detector")
-	}
 	src := "```go name=\"seq\"\npackage main\n\nfunc main() {}\n```\n\n```go name=\"par\"\npackage main\n\nfunc main() {}\n```\n\n" +
 		"```expect\nspeedup par over seq >= 1.5\n```\n"
 	ch, err := chapter.Parse("c.md", []byte(src))
@@ -377,49 +465,55 @@ func TestConfirmFail(t *testing.T) {
 	exps, errs := chapter.ParseExpects(ch)
 	require.Empty(t, errs)
 	results := map[string]*chapter.Result{"seq": {Status: chapter.Pass}, "par": {Status: chapter.Pass}}
+	// An idle two-core machine.
+	defer func(c func(int) (float64, float64), o func(loadProbe, time.Duration) (float64, bool)) {
+		calibrateHook, othersHook = c, o
+	}(calibrateHook, othersHook)
+	calibrateHook = func(int) (float64, float64) { return 2, 2 }
+	othersHook = func(loadProbe, time.Duration) (float64, bool) { return 0.01, true }
 
-	// fake returns par's wall time for its n-th run from speeds; seq
-	// always takes 100ms. The runs sleep, so the probes see an idle cell.
-	fake := func(speeds []float64) (func(*chapter.Cell) (*chapter.Result, error), *int) {
+	// fake returns par's wall time for its n-th run; seq always takes
+	// 10ms.
+	fake := func(speed func(n int) float64) (func(*chapter.Cell) (*chapter.Result, error), *int) {
 		n := 0
 		return func(c *chapter.Cell) (*chapter.Result, error) {
-			d := 100 * time.Millisecond
+			d := 10 * time.Millisecond
 			if c.Name == "par" {
-				d = time.Duration(float64(d) / speeds[min(n, len(speeds)-1)])
+				d = time.Duration(float64(d) / speed(n))
 				n++
 			}
-			time.Sleep(d)
 			return &chapter.Result{Cell: c.Name, Time: d}, nil
 		}, &n
 	}
-	opts := &Options{Count: 3}
-
-	run, n := fake([]float64{1.1, 1.1, 1.1, 1.9, 1.9, 1.9, 1.9, 1.9, 1.9, 1.9, 1.9, 1.9})
-	out, _, err := checkTimings(context.Background(), ch, exps, results, opts, "yaegi", run)
-	require.NoError(t, err)
-	if out[0].Status == chapter.ExpectInconclusive {
-		t.Skipf("the machine is busy: %s", out[0].Reason)
+	// speeds: v for the first n runs, then w.
+	speeds := func(v float64, n int, w float64) func(int) float64 {
+		return func(i int) float64 {
+			if i < n {
+				return v
+			}
+			return w
+		}
 	}
-	assert.Equal(t, 12, *n, "3 rounds, then 9 to confirm the fail")
-	assert.Equal(t, chapter.ExpectPass, out[0].Status, out[0].Reason)
-	assert.Contains(t, out[0].Reason, "was not confirmed over 9 more rounds")
-
-	run, n = fake([]float64{1.1})
-	out, _, err = checkTimings(context.Background(), ch, exps, results, opts, "yaegi", run)
-	require.NoError(t, err)
-	if out[0].Status == chapter.ExpectInconclusive {
-		t.Skipf("the machine is busy: %s", out[0].Reason)
+	check := func(speed func(int) float64, runs int, want chapter.ExpectStatus, reason string) {
+		t.Helper()
+		run, n := fake(speed)
+		t0 := time.Now()
+		out, _, err := checkTimings(context.Background(), ch, exps, results, &Options{Count: 5}, "yaegi", run)
+		require.NoError(t, err)
+		assert.Equal(t, runs, *n, "runs of par")
+		assert.Equal(t, want, out[0].Status, out[0].Reason)
+		assert.Contains(t, out[0].Reason, reason)
+		if strings.Contains(reason, "fresh rounds") {
+			assert.GreaterOrEqual(t, time.Since(t0), confirmPause, "the fresh rounds come after a pause")
+		}
 	}
-	assert.Equal(t, 12, *n)
-	assert.Equal(t, chapter.ExpectFail, out[0].Status)
-	assert.Contains(t, out[0].Reason, "confirmed over 9 more rounds")
-
-	run, n = fake([]float64{1.9})
-	out, _, err = checkTimings(context.Background(), ch, exps, results, opts, "yaegi", run)
-	require.NoError(t, err)
-	if out[0].Status == chapter.ExpectInconclusive {
-		t.Skipf("the machine is busy: %s", out[0].Reason)
-	}
-	assert.Equal(t, 3, *n, "a pass is not measured again")
-	assert.Equal(t, chapter.ExpectPass, out[0].Status)
+	// A clear speedup passes on the first batch.
+	check(speeds(1.9, 0, 1.9), 5, chapter.ExpectPass, "")
+	// Two batches sunk: a first fail (7 of 7 below needs two batches of
+	// five), then five fresh rounds pass.
+	check(speeds(1.1, 10, 1.9), 15, chapter.ExpectPass, "was not confirmed: 5 fresh rounds passed")
+	// A real regression fails twice: ten rounds, then ten fresh.
+	check(speeds(1.1, 0, 1.1), 20, chapter.ExpectFail, "(confirmed over 10 fresh rounds)")
+	// A ratio on the bound stays open: 40 rounds, then inconclusive.
+	check(func(i int) float64 { return 1.45 + 0.1*float64(i%2) }, 40, chapter.ExpectInconclusive, "40 rounds do not decide")
 }

@@ -286,13 +286,14 @@ func TestExpectationsShown(t *testing.T) {
 	m := &chapter.Machine{CPUs: 2, GOMAXPROCS: 2, OS: "linux", Arch: "amd64", GoVersion: "go1.26.8", Engine: "yaegi", Yaegi: "v0.16.1"}
 	rep := &chapter.Report{Machine: m, Expectations: []*chapter.ExpectResult{
 		{Line: 16, Text: "speedup b over a >= 1.4 ideal 2", Cell: "b", Over: "a", Op: ">=", Status: chapter.ExpectPass,
-			Ratio: 1.91, Samples: []float64{1.9, 1.91, 1.95}, Bound: 1.4, Ideal: 2, Recorded: 1.93, RecordedOn: "2 cpus, <b>"},
+			Ratio: 1.91, Samples: []float64{1.9, 1.91, 1.95, 1.92, 1.9}, Low: 1.9, High: 1.95, Bound: 1.4, Ideal: 2, Recorded: 1.93, RecordedOn: "2 cpus, <b>"},
 		{Line: 17, Text: "speedup b over a <= 1.0", Cell: "b", Over: "a", Op: "<=", Status: chapter.ExpectFail,
 			Ratio: 1.91, Samples: []float64{1.9, 1.91, 1.95}, Bound: 1, Reason: "speedup 1.91x is not <= 1.00"},
 	}}
 	s := loadOne(t, src, rep)
 	got, _ := s.Content("index.md")
-	assert.Contains(t, got, `measured <strong>1.91×</strong> (median of 3), bound ≥ 1.40, ideal 2.00: 96% of ideal; recorded 1.93× on 2 cpus, &lt;b&gt;`)
+	assert.Contains(t, got, `measured <strong>1.91×</strong> (median of 5; 90% confidence 1.90–1.95), bound ≥ 1.40, ideal 2.00: 96% of ideal; recorded 1.93× on 2 cpus, &lt;b&gt;`)
+	assert.Contains(t, got, `(median of 3), bound ≤ 1.00`, "too few rounds for an interval: none shown")
 	assert.Contains(t, got, `<span class="badge badge-fail">fail</span>`)
 	assert.Contains(t, got, `speedup 1.91x is not &lt;= 1.00`)
 	assert.Contains(t, got, "Measured on 2 cpus, GOMAXPROCS 2, linux/amd64, go1.26.8, engine yaegi v0.16.1.")

@@ -232,7 +232,11 @@ func expectationItem(e *chapter.Expect, rep *chapter.Report) (item string, ok bo
 		e.Line, r.Status, html.EscapeString(e.Text), expectBadge(r.Status), html.EscapeString(string(r.Status)))
 	if len(r.Samples) > 0 {
 		op := map[string]string{">=": "≥", "<=": "≤"}[r.Op]
-		fmt.Fprintf(&b, "<div class=\"expect-measure\">measured <strong>%.2f×</strong> (median of %d), bound %s %.2f", r.Ratio, len(r.Samples), op, r.Bound)
+		fmt.Fprintf(&b, "<div class=\"expect-measure\">measured <strong>%.2f×</strong> (median of %d", r.Ratio, len(r.Samples))
+		if r.High > 0 {
+			fmt.Fprintf(&b, "; 90%% confidence %.2f–%.2f", r.Low, r.High)
+		}
+		fmt.Fprintf(&b, "), bound %s %.2f", op, r.Bound)
 		if r.Ideal > 0 {
 			fmt.Fprintf(&b, ", ideal %.2f: %.0f%% of ideal", r.Ideal, 100*r.Ratio/r.Ideal)
 		}

@@ -1,11 +1,13 @@
 package chapter
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"os"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,11 +19,17 @@ import (
 // depend on the number of cores the machine offers.
 //
 //	speedup cpu-pool over cpu-sync >= 0.8 * min(cores, 20) ideal 20 / ceil(20 / min(cores, 20))
+//
+// With "in CELL", A and B are not cells but values that CELL reports in its
+// output (see ReportedValue), both measured in the same run:
+//
+//	speedup "waiting at once" over "waiting in a row" in classify >= 2.5 ideal 4
 type Expectation struct {
 	Line  int    // the line in the chapter
 	Text  string // the line as written, without a trailing comment
-	Cell  string // the cell whose speedup is claimed (A in "speedup A over B")
-	Over  string // the baseline cell (B)
+	Cell  string // the cell whose speedup is claimed (A in "speedup A over B"), or A's label
+	Over  string // the baseline cell (B), or B's label
+	In    string // the cell reporting A and B, or "" when they are cells
 	Op    string // ">=" or "<="
 	Bound *Expr
 	Ideal *Expr // nil when the line names no ideal
@@ -33,6 +41,14 @@ func (e *Expectation) UsesCores() bool {
 	return e.Bound.UsesCores() || e.Ideal != nil && e.Ideal.UsesCores()
 }
 
+// Cells returns the names of the cells the expectation times.
+func (e *Expectation) Cells() []string {
+	if e.In != "" {
+		return []string{e.In}
+	}
+	return []string{e.Cell, e.Over}
+}
+
 // ParseExpect parses one line of an expect block.
 func ParseExpect(x *Expect) (*Expectation, error) {
 	text := x.Text
@@ -41,21 +57,57 @@ func ParseExpect(x *Expect) (*Expectation, error) {
 	}
 	text = strings.TrimSpace(text)
 	e := &Expectation{Line: x.Line, Text: text}
-	f := strings.Fields(text)
-	switch {
-	case len(f) == 0:
-		return nil, errors.New("empty expectation")
-	case f[0] != "speedup":
-		return nil, fmt.Errorf("unknown expectation %q: want speedup A over B >= bound", f[0])
-	case len(f) < 5 || f[2] != "over":
-		return nil, errors.New("malformed expectation: want speedup A over B >= bound [ideal expr]")
+	const want = "want speedup A over B >= bound [ideal expr], or speedup \"label A\" over \"label B\" in CELL >= bound"
+	rest, quoted := text, false
+	// word takes the next word, or a quoted string where a label may be.
+	word := func(label bool) (string, bool) {
+		rest = strings.TrimLeft(rest, " \t")
+		if label && strings.HasPrefix(rest, `"`) {
+			q, err := strconv.QuotedPrefix(rest)
+			if err != nil {
+				return "", false
+			}
+			rest, quoted = rest[len(q):], true
+			s, _ := strconv.Unquote(q)
+			return s, strings.TrimSpace(s) != ""
+		}
+		i := strings.IndexAny(rest, " \t")
+		if i < 0 {
+			i = len(rest)
+		}
+		w := rest[:i]
+		rest = rest[i:]
+		return w, w != ""
 	}
-	e.Cell, e.Over, e.Op = f[1], f[3], f[4]
+	kw, _ := word(false)
+	switch {
+	case kw == "":
+		return nil, errors.New("empty expectation")
+	case kw != "speedup":
+		return nil, fmt.Errorf("unknown expectation %q: %s", kw, want)
+	}
+	var ok [4]bool
+	var over string
+	e.Cell, ok[0] = word(true)
+	over, ok[1] = word(false)
+	e.Over, ok[2] = word(true)
+	e.Op, ok[3] = word(false)
+	if !ok[0] || !ok[1] || !ok[2] || !ok[3] || over != "over" {
+		return nil, fmt.Errorf("malformed expectation: %s", want)
+	}
+	if e.Op == "in" {
+		if e.In, _ = word(false); e.In == "" {
+			return nil, errors.New("malformed expectation: in names no cell")
+		}
+		e.Op, _ = word(false)
+	}
 	if e.Op != ">=" && e.Op != "<=" {
 		return nil, fmt.Errorf("comparison %q: want >= or <=", e.Op)
 	}
+	if e.In == "" && quoted {
+		return nil, errors.New("quoted labels name values a cell reports: add in CELL")
+	}
 	// The bound is what follows the operator; "ideal" ends it.
-	rest := text[strings.Index(text, e.Op)+len(e.Op):]
 	p := &exprParser{src: rest}
 	p.next()
 	var err error
@@ -90,7 +142,7 @@ func ParseExpects(ch *Chapter) ([]*Expectation, ErrorList) {
 			continue
 		}
 		ok := true
-		for _, name := range []string{e.Cell, e.Over} {
+		for _, name := range e.Cells() {
 			c := ch.Cell(name)
 			switch {
 			case c == nil:
@@ -107,7 +159,11 @@ func ParseExpects(ch *Chapter) ([]*Expectation, ErrorList) {
 			ok = false
 		}
 		if e.Cell == e.Over && ok {
-			bad(x.Line, "expect: a cell's speedup over itself")
+			what := "a cell's"
+			if e.In != "" {
+				what = "a value's"
+			}
+			bad(x.Line, "expect: %s speedup over itself", what)
 			ok = false
 		}
 		if ok {
@@ -363,15 +419,20 @@ type ExpectResult struct {
 	Text    string       `json:"text"`
 	Cell    string       `json:"cell"`
 	Over    string       `json:"over"`
+	In      string       `json:"in,omitempty"`
 	Op      string       `json:"op"`
 	Status  ExpectStatus `json:"status"`
 	Reason  string       `json:"reason,omitempty"`  // why it failed, is inconclusive or skipped
 	Ratio   float64      `json:"ratio,omitempty"`   // median of the paired ratios time(Over)/time(Cell)
 	Samples []float64    `json:"samples,omitempty"` // the paired ratios, in run order
-	Load    []float64    `json:"load,omitempty"`    // cores other processes kept busy during each pair
-	Bound   float64      `json:"bound,omitempty"`   // at Cores
-	Ideal   float64      `json:"ideal,omitempty"`   // at Cores; 0 when the line names none
-	Cores   int          `json:"cores,omitempty"`   // the value of cores Bound and Ideal were evaluated with
+	// Low and High bound the median with 90% confidence (5% each side,
+	// see MedianBounds); both 0 when the samples are too few.
+	Low   float64   `json:"low,omitempty"`
+	High  float64   `json:"high,omitempty"`
+	Load  []float64 `json:"load,omitempty"`  // cores other processes kept busy during each pair
+	Bound float64   `json:"bound,omitempty"` // at Cores
+	Ideal float64   `json:"ideal,omitempty"` // at Cores; 0 when the line names none
+	Cores int       `json:"cores,omitempty"` // the value of cores Bound and Ideal were evaluated with
 	// CoresRange is the range of core counts the load during the runs
 	// allows, when it is more than one value: "1-2".
 	CoresRange string `json:"cores_range,omitempty"`
@@ -382,13 +443,25 @@ type ExpectResult struct {
 }
 
 // Summary prints the measurement as the report shows it:
-// "speedup cpu-pool over cpu-sync: 1.93x (bound >= 1.60, ideal 2.00; 97% of ideal)".
+// "speedup cpu-pool over cpu-sync: 1.93x [1.88, 1.97] over 10 rounds (bound >= 1.60, ideal 2.00; 97% of ideal)",
+// the bracket being the 90% confidence interval of the median.
 func (r *ExpectResult) Summary() string {
 	s := fmt.Sprintf("speedup %s over %s", r.Cell, r.Over)
+	if r.In != "" {
+		s = fmt.Sprintf("speedup %q over %q in %s", r.Cell, r.Over, r.In)
+	}
 	if len(r.Samples) == 0 {
 		return s
 	}
-	s += fmt.Sprintf(": %.2fx (bound %s %.2f", r.Ratio, r.Op, r.Bound)
+	s += fmt.Sprintf(": %.2fx", r.Ratio)
+	if r.High > 0 {
+		s += fmt.Sprintf(" [%.2f, %.2f]", r.Low, r.High)
+	}
+	rounds := "rounds"
+	if len(r.Samples) == 1 {
+		rounds = "round"
+	}
+	s += fmt.Sprintf(" over %d %s (bound %s %.2f", len(r.Samples), rounds, r.Op, r.Bound)
 	if r.Ideal > 0 {
 		s += fmt.Sprintf(", ideal %.2f; %.0f%% of ideal", r.Ideal, 100*r.Ratio/r.Ideal)
 	}
@@ -398,59 +471,172 @@ func (r *ExpectResult) Summary() string {
 	return s + ")"
 }
 
+// result starts the result of checking e.
+func (e *Expectation) result() *ExpectResult {
+	return &ExpectResult{Line: e.Line, Text: e.Text, Cell: e.Cell, Over: e.Over, In: e.In, Op: e.Op}
+}
+
+// Result returns the expectation's result with a status and its reason.
+func (e *Expectation) Result(status ExpectStatus, reason string) *ExpectResult {
+	r := e.result()
+	r.Status, r.Reason = status, reason
+	return r
+}
+
+// ReportedValue finds the value a cell reports under label in its output:
+// the first line that starts with the label (spaces and tabs inside either
+// count as one space) not followed by a letter or digit, and on it, after
+// the label, the first Go duration ("81.2ms", "1m3s"), in seconds, or
+// else the first number.
+//
+//	waiting in a row: 80.9ms
+//	waiting   at once:  20.4ms
+func ReportedValue(stdout, label string) (float64, error) {
+	label = strings.Join(strings.Fields(label), " ")
+	for _, line := range strings.Split(stdout, "\n") {
+		line = strings.Join(strings.Fields(line), " ")
+		rest, ok := strings.CutPrefix(line, label)
+		if !ok || rest != "" && isWordByte(rest[0]) {
+			continue
+		}
+		if loc := durationRe.FindStringSubmatchIndex(rest); loc != nil {
+			d, err := time.ParseDuration(strings.NewReplacer("µs", "us", "μs", "us").Replace(rest[loc[2*1+1]:loc[1]]))
+			if err == nil {
+				return d.Seconds(), nil
+			}
+		}
+		if m := numberRe.FindString(rest); m != "" {
+			return strconv.ParseFloat(m, 64)
+		}
+		return 0, fmt.Errorf("the line %q reports no number or duration", line)
+	}
+	return 0, fmt.Errorf("no line of output starts with %q", label)
+}
+
+var numberRe = regexp.MustCompile(`-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?`)
+
+func isWordByte(b byte) bool {
+	return b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
+}
+
+// The confidence a verdict needs. A pass needs the median of the paired
+// ratios to clear the bound with 95% confidence; a fail, which turns a CI
+// run red, needs 99%. In between, the runner measures more rounds.
+const (
+	PassLevel = 0.05 // the chance a pass is wrong, at most
+	FailLevel = 0.01 // the chance a fail is wrong, at most
+)
+
+// MedianBounds returns distribution-free confidence bounds for the median
+// of the distribution the samples were drawn from (the sign test's
+// interval): the median is at least lower, and at most upper, each with
+// probability 1-alpha. They are order statistics: lower is the (j+1)-th
+// smallest sample for the largest j with P(Binomial(n, 1/2) <= j) <= alpha.
+// Too few samples for that confidence give -Inf and +Inf: three samples all
+// on one side of a value happen by chance one time in eight.
+func MedianBounds(samples []float64, alpha float64) (lower, upper float64) {
+	n := len(samples)
+	s := append([]float64(nil), samples...)
+	sort.Float64s(s)
+	j, cdf := -1, 0.0
+	lgN, _ := math.Lgamma(float64(n + 1))
+	for i := 0; i < n; i++ {
+		lgI, _ := math.Lgamma(float64(i + 1))
+		lgR, _ := math.Lgamma(float64(n - i + 1))
+		cdf += math.Exp(lgN - lgI - lgR - float64(n)*math.Ln2)
+		if cdf > alpha {
+			break
+		}
+		j = i
+	}
+	if j < 0 {
+		return math.Inf(-1), math.Inf(1)
+	}
+	return s[j], s[n-1-j]
+}
+
 // Judge checks an expectation against its paired ratios. The ratios are
 // time(Over)/time(Cell) of runs made side by side; their median is the
-// measurement. The bound is evaluated for every core count from lo to hi,
-// the range the machine's measured parallelism allows: a verdict that
-// differs within the range is inconclusive, since the machine could not
-// show which one holds.
-func Judge(e *Expectation, samples []float64, lo, hi int) *ExpectResult {
-	r := &ExpectResult{Line: e.Line, Text: e.Text, Cell: e.Cell, Over: e.Over, Op: e.Op, Samples: samples, Cores: hi}
+// measurement, and MedianBounds says how sure it is: a pass needs the
+// median's confidence bound (PassLevel) on the right side of the bound, a
+// fail needs the other bound (FailLevel) on the wrong side. decided is
+// false when the samples allow neither: more rounds may decide. The bound
+// is evaluated for every core count from lo to hi, the range the
+// machine's measured parallelism allows: a verdict that differs within the
+// range is inconclusive (and decided), since the machine could not show
+// which one holds.
+func Judge(e *Expectation, samples []float64, lo, hi int) (r *ExpectResult, decided bool) {
+	r = e.result()
+	r.Samples, r.Cores = samples, hi
 	if len(samples) == 0 {
 		r.Status, r.Reason = ExpectSkip, "no measurements"
-		return r
+		return r, true
 	}
 	r.Ratio = Median(samples)
+	passLo, passHi := MedianBounds(samples, PassLevel)
+	failLo, failHi := MedianBounds(samples, FailLevel)
+	if !math.IsInf(passLo, 0) {
+		r.Low, r.High = passLo, passHi
+	}
 	if !e.UsesCores() {
 		lo = hi
 	}
 	if hi > lo {
 		r.CoresRange = fmt.Sprintf("%d-%d", lo, hi)
 	}
-	verdicts := map[bool][]int{}
+	const pass, fail, open = 1, 2, 3
+	verdicts := map[int][]int{}
 	for c := lo; c <= hi; c++ {
 		b, err := e.Bound.Eval(c)
 		if err != nil {
 			r.Status, r.Reason = ExpectFail, "bound: "+err.Error()
-			return r
+			return r, true
 		}
 		if c == hi { // shown: what the machine offers when nothing else runs
 			r.Bound = b
 			if e.Ideal != nil {
 				if r.Ideal, err = e.Ideal.Eval(c); err != nil {
 					r.Status, r.Reason = ExpectFail, "ideal: "+err.Error()
-					return r
+					return r, true
 				}
 			}
 		}
-		ok := r.Ratio >= b
-		if e.Op == "<=" {
-			ok = r.Ratio <= b
+		v := open
+		switch {
+		case e.Op == ">=" && passLo >= b, e.Op == "<=" && passHi <= b:
+			v = pass
+		case e.Op == ">=" && failHi < b, e.Op == "<=" && failLo > b:
+			v = fail
 		}
-		verdicts[ok] = append(verdicts[ok], c)
+		verdicts[v] = append(verdicts[v], c)
 	}
+	n := len(samples)
 	switch {
-	case len(verdicts[true]) > 0 && len(verdicts[false]) > 0:
+	case len(verdicts[pass]) > 0 && len(verdicts[fail]) > 0:
 		r.Status = ExpectInconclusive
 		r.Reason = fmt.Sprintf("the machine offered between %d and %d usable cores: the bound holds for %s, not for %s",
-			lo, hi, coreList(verdicts[true]), coreList(verdicts[false]))
-	case len(verdicts[true]) > 0:
-		r.Status = ExpectPass
-	default:
+			lo, hi, coreList(verdicts[pass]), coreList(verdicts[fail]))
+		return r, true
+	case len(verdicts[open]) > 0:
+		r.Status = ExpectInconclusive
+		if math.IsInf(passLo, 0) {
+			r.Reason = fmt.Sprintf("%d rounds are too few to decide", n)
+		} else {
+			r.Reason = fmt.Sprintf("%d rounds do not decide: the median is between %.2f and %.2f (90%% confidence), the bound %s %.2f is inside",
+				n, passLo, passHi, e.Op, r.Bound)
+		}
+		return r, false
+	case len(verdicts[fail]) > 0:
 		r.Status = ExpectFail
-		r.Reason = fmt.Sprintf("speedup %.2fx is not %s %.2f", r.Ratio, e.Op, r.Bound)
+		if e.Op == ">=" {
+			r.Reason = fmt.Sprintf("speedup %.2fx is not >= %.2f: over %d rounds the median is at most %.2f (99%% confidence)", r.Ratio, r.Bound, n, failHi)
+		} else {
+			r.Reason = fmt.Sprintf("speedup %.2fx is not <= %.2f: over %d rounds the median is at least %.2f (99%% confidence)", r.Ratio, r.Bound, n, failLo)
+		}
+		return r, true
 	}
-	return r
+	r.Status = ExpectPass
+	return r, true
 }
 
 func coreList(cs []int) string {
@@ -587,9 +773,13 @@ func (r *TimingRecord) Find(text string) *ExpectResult {
 // WriteTimings stores the timing record of the chapter at chapterPath,
 // atomically.
 func WriteTimings(chapterPath string, t *Timings) error {
-	data, err := json.MarshalIndent(t, "", "  ")
-	if err != nil {
+	// Written for people to read too: ">=" stays ">=".
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(t); err != nil {
 		return err
 	}
-	return WriteFile(TimingsPath(chapterPath), append(data, '\n'))
+	return WriteFile(TimingsPath(chapterPath), buf.Bytes())
 }

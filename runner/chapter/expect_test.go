@@ -1,6 +1,9 @@
 package chapter
 
 import (
+	"math"
+	"os"
+	"math/big"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +17,7 @@ func TestParseExpect(t *testing.T) {
 		line  string
 		cell  string
 		over  string
+		in    string
 		op    string
 		bound string // the bound as printed
 		ideal string
@@ -36,6 +40,16 @@ func TestParseExpect(t *testing.T) {
 			at: map[int][2]float64{2: {0.9*2 - 2 + 1, 0}, 4: {0.9*4 - 4 + 1, 0}},
 		},
 		{
+			line: `speedup "waiting 4 at once" over "waiting 4 in a row" in classify >= 2.5 ideal 4`,
+			cell: "waiting 4 at once", over: "waiting 4 in a row", in: "classify", op: ">=", bound: "2.5", ideal: "4",
+			at: map[int][2]float64{1: {2.5, 4}},
+		},
+		{
+			line: "speedup pool over sync in timings <= 1.1 # bare labels",
+			cell: "pool", over: "sync", in: "timings", op: "<=", bound: "1.1",
+			at: map[int][2]float64{1: {1.1, 0}},
+		},
+		{
 			line: "speedup a over b <= 10 - (2 - 1) ideal 1_000 / 100",
 			cell: "a", over: "b", op: "<=", bound: "10 - (2 - 1)", ideal: "1000 / 100",
 			at: map[int][2]float64{1: {9, 10}},
@@ -48,6 +62,7 @@ func TestParseExpect(t *testing.T) {
 			assert.Equal(t, 7, e.Line)
 			assert.Equal(t, tt.cell, e.Cell)
 			assert.Equal(t, tt.over, e.Over)
+			assert.Equal(t, tt.in, e.In)
 			assert.Equal(t, tt.op, e.Op)
 			assert.Equal(t, tt.bound, e.Bound.String())
 			if tt.ideal == "" {
@@ -92,6 +107,12 @@ func TestParseExpectErrors(t *testing.T) {
 		{"speedup a over b >= 1.2.3", `bad number "1.2.3"`},
 		{"speedup a over b >= 1 ideal", "ideal: unexpected end"},
 		{"speedup a over b >= 1 ideal 2 ideal 3", `unexpected "ideal"`},
+		{`speedup "a b" over "c" >= 1`, "quoted labels name values a cell reports: add in CELL"},
+		{`speedup "a" over b >= 1`, "quoted labels name values a cell reports"},
+		{`speedup "a over "b" in c >= 1`, "malformed expectation"},
+		{`speedup "" over "b" in c >= 1`, "malformed expectation"},
+		{`speedup "a" over "b" in >= 1`, `comparison "1": want >= or <=`},
+		{`speedup "a" over "b" in`, "in names no cell"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
@@ -99,6 +120,35 @@ func TestParseExpectErrors(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 		})
+	}
+}
+
+func TestReportedValue(t *testing.T) {
+	out := "waiting   4 in a row: 80.9ms\nwaiting 4 at once:\t20µs\nwaitingly 3s\nrequests: 160 in 1m2.5s\ncount 42\nratio: 1.5e3 x\nnothing here\n"
+	tests := []struct {
+		label string
+		want  float64
+		err   string
+	}{
+		{"waiting 4 in a row", 0.0809, ""},
+		{"waiting  4 at once", 20e-6, ""}, // spaces collapse
+		{"waiting", 0.0809, ""},           // the first line that starts with it
+		{"waitingly", 3, ""},
+		{"requests", 62.5, ""}, // a duration before a number
+		{"count", 42, ""},
+		{"ratio", 1500, ""},
+		{"nothing", 0, `the line "nothing here" reports no number or duration`},
+		{"missing", 0, `no line of output starts with "missing"`},
+		{"wait", 0, `no line of output starts with "wait"`}, // not a prefix of a word
+	}
+	for _, tt := range tests {
+		v, err := ReportedValue(out, tt.label)
+		if tt.err != "" {
+			assert.EqualError(t, err, tt.err, tt.label)
+			continue
+		}
+		require.NoError(t, err, tt.label)
+		assert.InDelta(t, tt.want, v, 1e-12, tt.label)
 	}
 }
 
@@ -125,12 +175,17 @@ func TestParseExpects(t *testing.T) {
 		"speedup off over slow >= 1\n" +
 		"speedup fast over slow >= 1 +\n" +
 		"speedup fast over fast >= 1\n" +
+		"speedup \"a\" over \"b\" in frag >= 1\n" +
+		"speedup \"a\" over \"a\" in fast >= 1\n" +
+		"speedup \"a\" over \"b\" in fast >= 1\n" + // line 32
 		"```\n"
 	ch, err := Parse("x.md", []byte(src))
 	require.NoError(t, err)
 	es, errs := ParseExpects(ch)
-	require.Len(t, es, 1)
+	require.Len(t, es, 2)
 	assert.Equal(t, 24, es[0].Line)
+	assert.Equal(t, 32, es[1].Line)
+	assert.Equal(t, []string{"fast"}, es[1].Cells())
 	var msgs []string
 	for _, e := range errs {
 		msgs = append(msgs, e.Error())
@@ -141,6 +196,8 @@ func TestParseExpects(t *testing.T) {
 		`x.md:27: expect: cell off is norun`,
 		`x.md:28: expect: bound: unexpected end of the expression`,
 		`x.md:29: expect: a cell's speedup over itself`,
+		`x.md:30: expect: cell frag is a fragment: only complete programs (package main) can be timed`,
+		`x.md:31: expect: a value's speedup over itself`,
 	}, msgs)
 }
 
@@ -153,38 +210,105 @@ func TestJudge(t *testing.T) {
 	pool := parse("speedup p over s >= 0.8 * min(cores, 20) ideal 20 / ceil(20 / min(cores, 20))")
 	upper := parse("speedup p over s <= 1.1 * 20 / ceil(20 / min(cores, 20))")
 	flat := parse("speedup o over s <= 1.25")
+	rep := func(v float64, n int) []float64 {
+		s := make([]float64, n)
+		for i := range s {
+			s[i] = v + float64(i%3)*0.01
+		}
+		return s
+	}
 	tests := []struct {
 		name    string
 		e       *Expectation
 		samples []float64
 		lo, hi  int
 		want    ExpectStatus
+		decided bool
 		summary string
+		reason  string
 	}{
-		{"parallel on 2", pool, []float64{1.9, 1.95, 2.0}, 2, 2, ExpectPass,
-			"speedup p over s: 1.95x (bound >= 1.60, ideal 2.00; 98% of ideal)"},
-		{"sequential on 2", pool, []float64{1.0, 1.01, 0.99}, 2, 2, ExpectFail, ""},
-		{"median resists one outlier", pool, []float64{1.9, 0.6, 1.95}, 2, 2, ExpectPass, ""},
-		{"sequential on 1", pool, []float64{1.0}, 1, 1, ExpectPass, ""},
-		{"loaded: 1 or 2 cores", pool, []float64{1.3, 1.35}, 1, 2, ExpectInconclusive,
-			"speedup p over s: 1.33x (bound >= 1.60, ideal 2.00; 66% of ideal; cores 1-2)"},
-		{"loaded upper bound", upper, []float64{1.33}, 1, 2, ExpectInconclusive, ""},
-		{"too fast", upper, []float64{2.5, 2.6, 2.4}, 2, 2, ExpectFail, ""},
-		{"hopeless in the whole range", pool, []float64{0.5}, 1, 2, ExpectFail, ""},
-		{"range ignored without cores", flat, []float64{1.0}, 1, 2, ExpectPass, "speedup o over s: 1.00x (bound <= 1.25)"},
-		{"no samples", flat, nil, 2, 2, ExpectSkip, "speedup o over s"},
+		{"parallel on 2", pool, []float64{1.9, 1.95, 2.0, 1.92, 1.97}, 2, 2, ExpectPass, true,
+			"speedup p over s: 1.95x [1.90, 2.00] over 5 rounds (bound >= 1.60, ideal 2.00; 98% of ideal)", ""},
+		{"three rounds cannot decide", pool, []float64{1.9, 1.95, 2.0}, 2, 2, ExpectInconclusive, false,
+			"speedup p over s: 1.95x over 3 rounds (bound >= 1.60, ideal 2.00; 98% of ideal)", "3 rounds are too few to decide"},
+		{"sequential on 2", pool, rep(1.0, 7), 2, 2, ExpectFail, true, "",
+			"speedup 1.01x is not >= 1.60: over 7 rounds the median is at most 1.02 (99% confidence)"},
+		{"a fail needs more than a pass", pool, rep(1.0, 5), 2, 2, ExpectInconclusive, false, "", "5 rounds do not decide"},
+		{"median resists one outlier", pool, []float64{1.9, 0.6, 1.95, 1.92, 1.97, 1.93, 1.99, 1.91, 1.94, 1.96}, 2, 2, ExpectPass, true, "", ""},
+		{"straddling the bound", pool, []float64{1.5, 1.7, 1.55, 1.65, 1.58, 1.62, 1.52, 1.68, 1.59, 1.61}, 2, 2, ExpectInconclusive, false, "",
+			"10 rounds do not decide: the median is between 1.52 and 1.68 (90% confidence), the bound >= 1.60 is inside"},
+		{"sequential on 1", pool, rep(1.0, 5), 1, 1, ExpectPass, true, "", ""},
+		{"loaded: 1 or 2 cores", pool, rep(1.3, 7), 1, 2, ExpectInconclusive, true,
+			"speedup p over s: 1.31x [1.30, 1.32] over 7 rounds (bound >= 1.60, ideal 2.00; 66% of ideal; cores 1-2)",
+			"the machine offered between 1 and 2 usable cores: the bound holds for 1 core, not for 2 cores"},
+		{"loaded, too few to fail on 2", pool, rep(1.3, 5), 1, 2, ExpectInconclusive, false, "", "5 rounds do not decide"},
+		{"loaded upper bound", upper, rep(1.33, 7), 1, 2, ExpectInconclusive, true, "", "holds for 2 cores, not for 1 core"},
+		{"too fast", upper, rep(2.5, 7), 2, 2, ExpectFail, true, "",
+			"speedup 2.51x is not <= 2.20: over 7 rounds the median is at least 2.50 (99% confidence)"},
+		{"hopeless in the whole range", pool, rep(0.5, 7), 1, 2, ExpectFail, true, "", ""},
+		{"range ignored without cores", flat, rep(1.0, 5), 1, 2, ExpectPass, true, "speedup o over s: 1.01x [1.00, 1.02] over 5 rounds (bound <= 1.25)", ""},
+		{"no samples", flat, nil, 2, 2, ExpectSkip, true, "speedup o over s", "no measurements"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := Judge(tt.e, tt.samples, tt.lo, tt.hi)
+			r, decided := Judge(tt.e, tt.samples, tt.lo, tt.hi)
 			assert.Equal(t, tt.want, r.Status, "reason: %s", r.Reason)
+			assert.Equal(t, tt.decided, decided)
 			if tt.want != ExpectPass {
 				assert.NotEmpty(t, r.Reason)
 			}
 			if tt.summary != "" {
 				assert.Equal(t, tt.summary, r.Summary())
 			}
+			if tt.reason != "" {
+				assert.Contains(t, r.Reason, tt.reason)
+			}
 		})
+	}
+}
+
+// TestMedianBounds checks the order statistics against the binomial
+// distribution computed exactly, and the figures of a few small cases.
+func TestMedianBounds(t *testing.T) {
+	seq := func(n int) []float64 {
+		s := make([]float64, n)
+		for i := range s {
+			s[i] = float64(n - i) // reversed: MedianBounds sorts
+		}
+		return s
+	}
+	lo, hi := MedianBounds(seq(3), PassLevel)
+	assert.True(t, math.IsInf(lo, -1) && math.IsInf(hi, 1), "three samples give no 95%% bound")
+	lo, hi = MedianBounds(seq(5), PassLevel)
+	assert.Equal(t, [2]float64{1, 5}, [2]float64{lo, hi}, "5 of 5 on one side: p = 1/32")
+	lo, _ = MedianBounds(seq(5), FailLevel)
+	assert.True(t, math.IsInf(lo, -1), "1/32 is not 99%% confidence")
+	lo, hi = MedianBounds(seq(10), PassLevel)
+	assert.Equal(t, [2]float64{2, 9}, [2]float64{lo, hi}, "P(B(10) <= 1) = 11/1024")
+	in := []float64{3, 1, 2, 5, 4}
+	MedianBounds(in, PassLevel)
+	assert.Equal(t, []float64{3, 1, 2, 5, 4}, in, "MedianBounds must not reorder its argument")
+
+	for n := 1; n <= 200; n++ {
+		for _, alpha := range []float64{PassLevel, FailLevel} {
+			// The exact j: the largest with P(B <= j) <= alpha.
+			want, cum := -1, new(big.Rat)
+			total := new(big.Int).Lsh(big.NewInt(1), uint(n))
+			for j := 0; j < n; j++ {
+				cum.Add(cum, new(big.Rat).SetFrac(new(big.Int).Binomial(int64(n), int64(j)), total))
+				if f, _ := cum.Float64(); f > alpha {
+					break
+				}
+				want = j
+			}
+			lo, hi := MedianBounds(seq(n), alpha)
+			if want < 0 {
+				assert.True(t, math.IsInf(lo, -1) && math.IsInf(hi, 1), "n=%d alpha=%v", n, alpha)
+				continue
+			}
+			assert.Equal(t, float64(want+1), lo, "n=%d alpha=%v", n, alpha)
+			assert.Equal(t, float64(n-want), hi, "n=%d alpha=%v", n, alpha)
+		}
 	}
 }
 
@@ -219,4 +343,7 @@ func TestTimingsRoundTrip(t *testing.T) {
 	assert.Equal(t, 1.9, y.Find("speedup a over b >= 1").Ratio)
 	assert.Nil(t, y.Find("speedup b over a >= 1"))
 	assert.True(t, strings.HasPrefix(y.Machine.String(), "2 cpus"))
+	raw, err := os.ReadFile(TimingsPath(ch))
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), `"text": "speedup a over b >= 1"`, "written for people: no \\u003e")
 }

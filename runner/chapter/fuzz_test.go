@@ -129,6 +129,8 @@ func FuzzExpect(f *testing.F) {
 		"speedup a over b >= (1 + 2) * -3 / 0",
 		"speedup a over b >= max(floor(cores / 2), 1)",
 		"speedup a over",
+		`speedup "waiting 4 at once" over "waiting 4 in a row" in classify >= 2.5 ideal 4`,
+		`speedup "a\"b" over c in d <= 1`,
 	} {
 		f.Add(s)
 	}
@@ -137,11 +139,32 @@ func FuzzExpect(f *testing.F) {
 		if err != nil || x == nil {
 			return
 		}
+		if x.Cell == "" || x.Over == "" || len(x.Cells()) == 0 {
+			t.Fatalf("%q: parsed with an empty operand: %+v", s, x)
+		}
+		_ = x.Result(ExpectPass, "").Summary()
 		for _, cores := range []int{1, 2, 64} {
 			v, err := x.Bound.Eval(cores)
 			if err == nil && math.IsNaN(v) {
 				t.Logf("%q: NaN bound at %d cores", s, cores)
 			}
+		}
+	})
+}
+
+// FuzzReportedValue: any output and label give a value or an error, and a
+// value comes from a line that holds the label.
+func FuzzReportedValue(f *testing.F) {
+	f.Add("waiting   4 in a row: 80.9ms\nat once: 20µs\n", "waiting 4 in a row")
+	f.Add("requests: 160 in 1m2.5s\n", "requests")
+	f.Add("n 1e400\n", "n")
+	f.Fuzz(func(t *testing.T, out, label string) {
+		v, err := ReportedValue(out, label)
+		if err != nil {
+			return
+		}
+		if !strings.Contains(strings.Join(strings.Fields(out), " "), strings.Join(strings.Fields(label), " ")) {
+			t.Fatalf("value %v for %q from output without it: %q", v, label, out)
 		}
 	})
 }
