@@ -129,26 +129,31 @@ line, and a label the verified run does not report fails the expectation.
 
 The cells an expectation names are timed: after the run whose output is
 verified, they run again in rounds, interleaved (A B, then B A, ...), in
-batches of -count rounds (default 5), and the verdict is on the median of
-the paired ratios. Timed runs of any chapter never overlap, even across
+batches of -count rounds (default 5), and the verdict is on the paired
+ratios. Timed runs of any chapter never overlap, even across
 processes: they hold an flock on a file in os.TempDir(). Before each round
 a calibration (a CPU spin on one goroutine, then on GOMAXPROCS, about
 100ms) measures the machine's capacity, and during each run the CPU time
 other processes use is read from /proc/stat. Rounds during which other
-processes kept more than 0.15 cores busy are left out. cores is at most
+processes (or the hypervisor, as steal time) kept more than 0.15 cores
+busy are left out. cores is at most
 GOMAXPROCS; its lowest value is what other processes left free during the
 runs, its highest the capacity, each rounded to the nearest integer within
 0.25.
 
-The median of a handful of ratios measured on a shared machine is itself
-noisy, so a verdict needs confidence, not just a median on the right side
-(chapter.Judge, chapter.MedianBounds): the sign test's distribution-free
-interval for the median, whose ends are order statistics of the ratios.
-For every value of cores in the range, the bound
+On a shared machine a handful of ratios is noisy (on the two-core VM
+this book is checked on, identical runs differ by up to 30%), so a
+verdict needs confidence, not just a median on the right side
+(chapter.Judge, chapter.RatioEstimate). The ratio is the Hodges-Lehmann
+estimate of the paired ratios, on their logarithms: the median of the
+geometric means of every pair of them, as robust as a median to a few
+wild rounds, but more precise; its confidence interval comes from the
+Wilcoxon signed-rank test. For every value of cores in the range, the
+bound
 
-	holds    when the median clears it with 95% confidence
+	holds    when the ratio clears it with 95% confidence
 	         (five of five rounds on the right side, say);
-	fails    when the median misses it with 99% confidence
+	fails    when the ratio misses it with 99% confidence
 	         (seven of seven on the wrong side);
 	is open  otherwise: another batch of rounds is measured, up to 40
 	         quiet rounds.
@@ -180,7 +185,7 @@ The report prints the measurement against the bound and the ideal:
 	timing  chapters/cpu.md: batches of 5 rounds on 2 cpus, GOMAXPROCS 2, ...
 	expect  chapters/cpu.md:403 speedup cpu-pool over cpu-sync: 1.93x [1.88, 1.97] over 10 rounds (bound >= 1.60, ideal 2.00; 97% of ideal) ok
 
-The bracket is the median's 90% confidence interval.
+The bracket is the ratio's 90% confidence interval.
 
 With -update, the measurements are stored beside the chapter, in
 chapters/cpu.timings.json (chapter.Timings: one record per engine, with the

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bufio"
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -62,28 +63,32 @@ const clockTicks = 100
 
 // busyCPU returns the CPU time the whole machine has spent busy since boot
 // (user, nice, system, interrupts and steal: time taken from the processes
-// of this machine by the hypervisor counts as busy), from /proc/stat. ok
-// is false where there is no /proc/stat.
-func busyCPU() (d time.Duration, ok bool) {
+// of this machine by the hypervisor counts as busy), and the steal alone,
+// from /proc/stat. ok is false where there is no /proc/stat.
+func busyCPU() (busy, steal time.Duration, ok bool) {
 	data, err := os.ReadFile("/proc/stat")
 	if err != nil {
-		return 0, false
+		return 0, 0, false
 	}
 	line, _, _ := strings.Cut(string(data), "\n")
 	f := strings.Fields(line)
 	if len(f) < 9 || f[0] != "cpu" {
-		return 0, false
+		return 0, 0, false
 	}
-	var ticks uint64
+	var ticks, stolen uint64
 	// user nice system idle iowait irq softirq steal: all but idle and iowait.
 	for _, i := range []int{1, 2, 3, 6, 7, 8} {
 		n, err := strconv.ParseUint(f[i], 10, 64)
 		if err != nil {
-			return 0, false
+			return 0, 0, false
 		}
 		ticks += n
+		if i == 8 {
+			stolen = n
+		}
 	}
-	return time.Duration(ticks) * time.Second / clockTicks, true
+	tick := time.Second / clockTicks
+	return time.Duration(ticks) * tick, time.Duration(stolen) * tick, true
 }
 
 // selfCPU is the CPU time of this process.
@@ -98,15 +103,16 @@ func selfCPU() time.Duration {
 // A loadProbe measures how much CPU the rest of the machine used during
 // an interval: what this process and the worker it names did not use.
 type loadProbe struct {
-	t0    time.Time
-	busy0 time.Duration
-	self0 time.Duration
-	ok    bool
+	t0     time.Time
+	busy0  time.Duration
+	steal0 time.Duration
+	self0  time.Duration
+	ok     bool
 }
 
 func startProbe() loadProbe {
-	busy, ok := busyCPU()
-	return loadProbe{t0: time.Now(), busy0: busy, self0: selfCPU(), ok: ok}
+	busy, steal, ok := busyCPU()
+	return loadProbe{t0: time.Now(), busy0: busy, steal0: steal, self0: selfCPU(), ok: ok}
 }
 
 // others returns the cores the rest of the machine kept busy on average
@@ -118,12 +124,23 @@ func startProbe() loadProbe {
 // cell, so one tick is given the benefit of the doubt.
 func (p loadProbe) others(ours time.Duration) (cores float64, ok bool) {
 	wall := time.Since(p.t0)
-	busy, bok := busyCPU()
+	busy, _, bok := busyCPU()
 	if !p.ok || !bok || wall <= 0 {
 		return 0, false
 	}
 	rest := busy - p.busy0 - (selfCPU() - p.self0) - ours - time.Second/clockTicks
 	return max(0, rest.Seconds()/wall.Seconds()), true
+}
+
+// steal returns the cores the hypervisor took from this machine on
+// average since the probe started (part of what others counts), or NaN.
+func (p loadProbe) steal() float64 {
+	wall := time.Since(p.t0)
+	_, steal, ok := busyCPU()
+	if !p.ok || !ok || wall <= 0 {
+		return math.NaN()
+	}
+	return max(0, (steal-p.steal0).Seconds()/wall.Seconds())
 }
 
 // spinSink keeps the calibration loop from being optimized away.

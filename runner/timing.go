@@ -81,6 +81,7 @@ type timedRun struct {
 	wall    time.Duration
 	stdout  string  // what the run printed, for the values a cell reports
 	others  float64 // cores other processes kept busy meanwhile; NaN if unknown
+	steal   float64 // of which the hypervisor took (steal); NaN if unknown
 	free    float64 // what they left of the machine's CPUs
 	problem string  // the run failed or printed something else
 }
@@ -163,7 +164,7 @@ func checkTimings(ctx context.Context, ch *chapter.Chapter, exps []*chapter.Expe
 				if err != nil {
 					return nil, err
 				}
-				tr := timedRun{wall: res.Time, stdout: res.Stdout, others: math.NaN(), free: math.NaN()}
+				tr := timedRun{wall: res.Time, stdout: res.Stdout, others: math.NaN(), free: math.NaN(), steal: probe.steal()}
 				if others, ok := othersHook(probe, max(res.CPU, res.ProcessCPU)); ok {
 					tr.others, tr.free = others, float64(m.CPUs)-others
 				}
@@ -285,7 +286,7 @@ func checkTimings(ctx context.Context, ch *chapter.Chapter, exps []*chapter.Expe
 // median over rounds of the lesser of the pair), the most is the machine's
 // capacity, hi. decided is false when more rounds may decide.
 func judgeRuns(e *chapter.Expectation, rounds []round, capacity float64, hi, procs int) (*chapter.ExpectResult, bool) {
-	type pair struct{ ratio, free, others float64 }
+	type pair struct{ ratio, free, others, steal float64 }
 	var all, quiet []pair
 	for _, rd := range rounds {
 		ratio, runs, problem, ok := roundRatio(e, rd)
@@ -295,9 +296,9 @@ func judgeRuns(e *chapter.Expectation, rounds []round, capacity float64, hi, pro
 		case !ok:
 			continue // a round measuring other expectations' cells
 		}
-		p := pair{ratio: ratio, free: capacity, others: math.Inf(-1)}
+		p := pair{ratio: ratio, free: capacity, others: math.Inf(-1), steal: math.Inf(-1)}
 		for _, tr := range runs {
-			p.others = max(p.others, tr.others)
+			p.others, p.steal = max(p.others, tr.others), max(p.steal, tr.steal)
 			if !math.IsNaN(tr.others) {
 				p.free = min(p.free, tr.free)
 			}
@@ -314,9 +315,12 @@ func judgeRuns(e *chapter.Expectation, rounds []round, capacity float64, hi, pro
 	if !enough {
 		use = all
 	}
-	var samples, free, others []float64
+	var samples, free, others, steal []float64
 	for _, p := range use {
 		samples, free, others = append(samples, p.ratio), append(free, p.free), append(others, p.others)
+		if !math.IsNaN(p.steal) {
+			steal = append(steal, p.steal)
+		}
 	}
 	lo := min(clampCores(snapFloor(chapter.Median(free)), procs), hi)
 	r, decided := chapter.Judge(e, samples, lo, hi)
@@ -326,6 +330,9 @@ func judgeRuns(e *chapter.Expectation, rounds []round, capacity float64, hi, pro
 	busy := ""
 	if o := chapter.Median(others); !math.IsNaN(o) && o > quietOthers {
 		busy = fmt.Sprintf("other processes kept %.1f cores busy", o)
+		if st := chapter.Median(steal); st >= 0.05 {
+			busy += fmt.Sprintf(" (the hypervisor took %.2f of them: steal time)", st)
+		}
 	}
 	switch {
 	case r.Status == chapter.ExpectSkip:

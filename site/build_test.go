@@ -292,8 +292,8 @@ func TestExpectationsShown(t *testing.T) {
 	}}
 	s := loadOne(t, src, rep)
 	got, _ := s.Content("index.md")
-	assert.Contains(t, got, `measured <strong>1.91×</strong> (median of 5; 90% confidence 1.90–1.95), bound ≥ 1.40, ideal 2.00: 96% of ideal; recorded 1.93× on 2 cpus, &lt;b&gt;`)
-	assert.Contains(t, got, `(median of 3), bound ≤ 1.00`, "too few rounds for an interval: none shown")
+	assert.Contains(t, got, `measured <strong>1.91×</strong> (5 rounds; 90% confidence 1.90–1.95), bound ≥ 1.40, ideal 2.00: 96% of ideal; recorded 1.93× on 2 cpus, &lt;b&gt;`)
+	assert.Contains(t, got, `(3 rounds), bound ≤ 1.00`, "too few rounds for an interval: none shown")
 	assert.Contains(t, got, `<span class="badge badge-fail">fail</span>`)
 	assert.Contains(t, got, `speedup 1.91x is not &lt;= 1.00`)
 	assert.Contains(t, got, "Measured on 2 cpus, GOMAXPROCS 2, linux/amd64, go1.26.8, engine yaegi v0.16.1.")

@@ -3,7 +3,6 @@ package chapter
 import (
 	"math"
 	"os"
-	"math/big"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -228,23 +227,23 @@ func TestJudge(t *testing.T) {
 		reason  string
 	}{
 		{"parallel on 2", pool, []float64{1.9, 1.95, 2.0, 1.92, 1.97}, 2, 2, ExpectPass, true,
-			"speedup p over s: 1.95x [1.90, 2.00] over 5 rounds (bound >= 1.60, ideal 2.00; 98% of ideal)", ""},
+			"speedup p over s: 1.95x [1.90, 2.00] over 5 rounds (bound >= 1.60, ideal 2.00; 97% of ideal)", ""},
 		{"three rounds cannot decide", pool, []float64{1.9, 1.95, 2.0}, 2, 2, ExpectInconclusive, false,
-			"speedup p over s: 1.95x over 3 rounds (bound >= 1.60, ideal 2.00; 98% of ideal)", "3 rounds are too few to decide"},
+			"speedup p over s: 1.95x over 3 rounds (bound >= 1.60, ideal 2.00; 97% of ideal)", "3 rounds are too few to decide"},
 		{"sequential on 2", pool, rep(1.0, 7), 2, 2, ExpectFail, true, "",
-			"speedup 1.01x is not >= 1.60: over 7 rounds the median is at most 1.02 (99% confidence)"},
+			"speedup 1.01x is not >= 1.60: over 7 rounds it is at most 1.02 (99% confidence)"},
 		{"a fail needs more than a pass", pool, rep(1.0, 5), 2, 2, ExpectInconclusive, false, "", "5 rounds do not decide"},
 		{"median resists one outlier", pool, []float64{1.9, 0.6, 1.95, 1.92, 1.97, 1.93, 1.99, 1.91, 1.94, 1.96}, 2, 2, ExpectPass, true, "", ""},
 		{"straddling the bound", pool, []float64{1.5, 1.7, 1.55, 1.65, 1.58, 1.62, 1.52, 1.68, 1.59, 1.61}, 2, 2, ExpectInconclusive, false, "",
-			"10 rounds do not decide: the median is between 1.52 and 1.68 (90% confidence), the bound >= 1.60 is inside"},
+			"10 rounds do not decide: the ratio is between 1.55 and 1.64 (90% confidence), the bound >= 1.60 is inside"},
 		{"sequential on 1", pool, rep(1.0, 5), 1, 1, ExpectPass, true, "", ""},
 		{"loaded: 1 or 2 cores", pool, rep(1.3, 7), 1, 2, ExpectInconclusive, true,
-			"speedup p over s: 1.31x [1.30, 1.32] over 7 rounds (bound >= 1.60, ideal 2.00; 66% of ideal; cores 1-2)",
+			"speedup p over s: 1.31x [1.30, 1.31] over 7 rounds (bound >= 1.60, ideal 2.00; 65% of ideal; cores 1-2)",
 			"the machine offered between 1 and 2 usable cores: the bound holds for 1 core, not for 2 cores"},
 		{"loaded, too few to fail on 2", pool, rep(1.3, 5), 1, 2, ExpectInconclusive, false, "", "5 rounds do not decide"},
 		{"loaded upper bound", upper, rep(1.33, 7), 1, 2, ExpectInconclusive, true, "", "holds for 2 cores, not for 1 core"},
 		{"too fast", upper, rep(2.5, 7), 2, 2, ExpectFail, true, "",
-			"speedup 2.51x is not <= 2.20: over 7 rounds the median is at least 2.50 (99% confidence)"},
+			"speedup 2.51x is not <= 2.20: over 7 rounds it is at least 2.50 (99% confidence)"},
 		{"hopeless in the whole range", pool, rep(0.5, 7), 1, 2, ExpectFail, true, "", ""},
 		{"range ignored without cores", flat, rep(1.0, 5), 1, 2, ExpectPass, true, "speedup o over s: 1.01x [1.00, 1.02] over 5 rounds (bound <= 1.25)", ""},
 		{"no samples", flat, nil, 2, 2, ExpectSkip, true, "speedup o over s", "no measurements"},
@@ -267,49 +266,60 @@ func TestJudge(t *testing.T) {
 	}
 }
 
-// TestMedianBounds checks the order statistics against the binomial
-// distribution computed exactly, and the figures of a few small cases.
-func TestMedianBounds(t *testing.T) {
-	seq := func(n int) []float64 {
-		s := make([]float64, n)
-		for i := range s {
-			s[i] = float64(n - i) // reversed: MedianBounds sorts
+// TestRatioEstimate checks the signed-rank critical values against the
+// distribution enumerated, and against published tables, and the estimate
+// on samples worked by hand.
+func TestRatioEstimate(t *testing.T) {
+	for n := 1; n <= 14; n++ {
+		// Enumerate the 2^n sign patterns: T is the sum of the ranks
+		// marked positive.
+		count := make([]int, n*(n+1)/2+1)
+		for mask := 0; mask < 1<<n; mask++ {
+			t := 0
+			for r := 1; r <= n; r++ {
+				if mask&(1<<(r-1)) != 0 {
+					t += r
+				}
+			}
+			count[t]++
 		}
-		return s
-	}
-	lo, hi := MedianBounds(seq(3), PassLevel)
-	assert.True(t, math.IsInf(lo, -1) && math.IsInf(hi, 1), "three samples give no 95%% bound")
-	lo, hi = MedianBounds(seq(5), PassLevel)
-	assert.Equal(t, [2]float64{1, 5}, [2]float64{lo, hi}, "5 of 5 on one side: p = 1/32")
-	lo, _ = MedianBounds(seq(5), FailLevel)
-	assert.True(t, math.IsInf(lo, -1), "1/32 is not 99%% confidence")
-	lo, hi = MedianBounds(seq(10), PassLevel)
-	assert.Equal(t, [2]float64{2, 9}, [2]float64{lo, hi}, "P(B(10) <= 1) = 11/1024")
-	in := []float64{3, 1, 2, 5, 4}
-	MedianBounds(in, PassLevel)
-	assert.Equal(t, []float64{3, 1, 2, 5, 4}, in, "MedianBounds must not reorder its argument")
-
-	for n := 1; n <= 200; n++ {
-		for _, alpha := range []float64{PassLevel, FailLevel} {
-			// The exact j: the largest with P(B <= j) <= alpha.
-			want, cum := -1, new(big.Rat)
-			total := new(big.Int).Lsh(big.NewInt(1), uint(n))
-			for j := 0; j < n; j++ {
-				cum.Add(cum, new(big.Rat).SetFrac(new(big.Int).Binomial(int64(n), int64(j)), total))
-				if f, _ := cum.Float64(); f > alpha {
+		for _, alpha := range []float64{PassLevel, FailLevel, 0.025} {
+			want, cum := -1, 0
+			for k, c := range count {
+				cum += c
+				if float64(cum)/float64(int(1)<<n) > alpha {
 					break
 				}
-				want = j
+				want = k
 			}
-			lo, hi := MedianBounds(seq(n), alpha)
-			if want < 0 {
-				assert.True(t, math.IsInf(lo, -1) && math.IsInf(hi, 1), "n=%d alpha=%v", n, alpha)
-				continue
-			}
-			assert.Equal(t, float64(want+1), lo, "n=%d alpha=%v", n, alpha)
-			assert.Equal(t, float64(n-want), hi, "n=%d alpha=%v", n, alpha)
+			assert.Equal(t, want, signedRankCritical(n, alpha), "n=%d alpha=%v", n, alpha)
 		}
 	}
+	// Tables of the signed-rank test, one-sided 2.5%: n=10: 8, n=20: 52,
+	// n=30: 137.
+	assert.Equal(t, 8, signedRankCritical(10, 0.025))
+	assert.Equal(t, 52, signedRankCritical(20, 0.025))
+	assert.Equal(t, 137, signedRankCritical(30, 0.025))
+	assert.Equal(t, 0, signedRankCritical(5, PassLevel), "5 of 5 on one side: 1/32")
+	assert.Equal(t, -1, signedRankCritical(5, FailLevel))
+	assert.Equal(t, 0, signedRankCritical(7, FailLevel), "1/128")
+	// The normal approximation takes over smoothly after 500.
+	exact, approx := signedRankCritical(500, PassLevel), signedRankCritical(501, PassLevel)
+	assert.InDelta(t, float64(exact), float64(approx), 0.01*float64(exact))
+
+	est, lo, hi := RatioEstimate([]float64{4, 1, 2}, PassLevel)
+	assert.InDelta(t, 2, est, 1e-12, "the geometric mean of 1 and 4 is the middle Walsh average")
+	assert.True(t, math.IsInf(lo, -1) && math.IsInf(hi, 1), "three samples give no 95%% bound")
+	in := []float64{1.9, 1.8, 2.0, 1.7, 1.95}
+	est, lo, hi = RatioEstimate(in, PassLevel)
+	assert.Equal(t, []float64{1.9, 1.8, 2.0, 1.7, 1.95}, in, "RatioEstimate must not reorder its argument")
+	assert.Equal(t, [2]float64{1.7, 2.0}, [2]float64{lo, hi}, "five samples: the extremes")
+	assert.Greater(t, est, 1.8)
+	assert.Less(t, est, 1.95)
+	est, lo, hi = RatioEstimate([]float64{1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5}, FailLevel)
+	assert.InDelta(t, 1.5, est, 1e-12)
+	assert.InDelta(t, 1.5, lo, 1e-12)
+	assert.InDelta(t, 1.5, hi, 1e-12)
 }
 
 func TestMedian(t *testing.T) {
