@@ -34,11 +34,12 @@ type Cache struct {
 }
 
 // Key is the cache key of a chapter: the SHA-256 of its content, the
-// engine, the Go version and the interpreter version.
+// engine, the Go version, the interpreter version and the version of what
+// a report records (chapter.ReportVersion).
 func (c *Cache) Key(content []byte) string {
 	h := sha256.New()
 	h.Write(content)
-	fmt.Fprintf(h, "\x00engine=%s\x00go=%s\x00yaegi=%s", c.Engine, runtime.Version(), interpreterVersion())
+	fmt.Fprintf(h, "\x00engine=%s\x00go=%s\x00yaegi=%s\x00report=%d", c.Engine, runtime.Version(), interpreterVersion(), chapter.ReportVersion)
 	return hex.EncodeToString(h.Sum(nil))
 }
 

@@ -39,6 +39,12 @@ type Result struct {
 	Other      *Result         `json:"other,omitempty"`     // with -engine=both, the go engine's result it was compared with
 }
 
+// ReportVersion numbers what a Report records; caches of reports (the
+// site's) key on it, so a change of what is measured, or how, is not
+// hidden behind reports made before. 2: timing verdicts by confidence
+// interval (ExpectResult.Low, High), values a cell reports.
+const ReportVersion = 2
+
 // A Report is the outcome of running one chapter: what the site shows and
 // what the runner caches.
 type Report struct {
