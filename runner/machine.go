@@ -2,7 +2,6 @@ package runner
 
 import (
 	"bufio"
-	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -117,30 +116,20 @@ func startProbe() loadProbe {
 
 // others returns the cores the rest of the machine kept busy on average
 // since the probe started, given the CPU time ours (the worker, when a
-// cell ran in one) used outside this process; ok is false when it cannot
-// be known. /proc/stat counts in ticks of 10ms, our own CPU time is exact:
-// the difference is off by a tick either way (measured on an idle
-// two-core machine over 45ms intervals), a quarter of a core for a short
-// cell, so one tick is given the benefit of the doubt.
-func (p loadProbe) others(ours time.Duration) (cores float64, ok bool) {
+// cell ran in one) used outside this process, and how many of them the
+// hypervisor took (steal); ok is false when it cannot be known.
+// /proc/stat counts in ticks of 10ms, our own CPU time is exact: the
+// difference is off by a tick either way (measured on an idle two-core
+// machine over 45ms intervals), a quarter of a core for a short cell, so
+// one tick is given the benefit of the doubt.
+func (p loadProbe) others(ours time.Duration) (cores, steal float64, ok bool) {
 	wall := time.Since(p.t0)
-	busy, _, bok := busyCPU()
+	busy, stolen, bok := busyCPU()
 	if !p.ok || !bok || wall <= 0 {
-		return 0, false
+		return 0, 0, false
 	}
 	rest := busy - p.busy0 - (selfCPU() - p.self0) - ours - time.Second/clockTicks
-	return max(0, rest.Seconds()/wall.Seconds()), true
-}
-
-// steal returns the cores the hypervisor took from this machine on
-// average since the probe started (part of what others counts), or NaN.
-func (p loadProbe) steal() float64 {
-	wall := time.Since(p.t0)
-	_, steal, ok := busyCPU()
-	if !p.ok || !ok || wall <= 0 {
-		return math.NaN()
-	}
-	return max(0, (steal-p.steal0).Seconds()/wall.Seconds())
+	return max(0, rest.Seconds()/wall.Seconds()), max(0, (stolen-p.steal0).Seconds()/wall.Seconds()), true
 }
 
 // spinSink keeps the calibration loop from being optimized away.
@@ -190,7 +179,7 @@ func calibrate(n int) (parallelism, capacity float64) {
 		wg.Wait()
 		many := time.Since(t0)
 		p := float64(n) * one.Seconds() / many.Seconds()
-		others, _ := probe.others(0)
+		others, _, _ := probe.others(0)
 		if p > parallelism {
 			parallelism = p
 		}

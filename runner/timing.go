@@ -19,9 +19,9 @@ import (
 // of each proves little on a shared machine, so the cells an expectation
 // names are timed cells: after the run whose output is verified they run
 // again in rounds (A B, then B A, ...), in batches of Count rounds, while
-// no other timed cell runs anywhere on the machine, until the median of the
-// paired ratios is known well enough to decide (chapter.Judge) or
-// maxRounds are spent. Before each round a calibration measures how many
+// no other timed cell runs anywhere on the machine, until the ratio of the
+// pairs is known well enough to decide (chapter.Judge) or maxRounds are
+// spent. Before each round a calibration measures how many
 // cores the machine offers; during each run, the CPU time other processes
 // took is read from /proc/stat. An expectation whose verdict depends on
 // how many cores count as usable is inconclusive, not failed.
@@ -164,9 +164,9 @@ func checkTimings(ctx context.Context, ch *chapter.Chapter, exps []*chapter.Expe
 				if err != nil {
 					return nil, err
 				}
-				tr := timedRun{wall: res.Time, stdout: res.Stdout, others: math.NaN(), free: math.NaN(), steal: probe.steal()}
-				if others, ok := othersHook(probe, max(res.CPU, res.ProcessCPU)); ok {
-					tr.others, tr.free = others, float64(m.CPUs)-others
+				tr := timedRun{wall: res.Time, stdout: res.Stdout, others: math.NaN(), free: math.NaN(), steal: math.NaN()}
+				if others, steal, ok := othersHook(probe, max(res.CPU, res.ProcessCPU)); ok {
+					tr.others, tr.steal, tr.free = others, steal, float64(m.CPUs)-others
 				}
 				chapter.Verify(ch.Path, goldenFor(c, results[c.Name], opts.Update), res)
 				if res.Status != chapter.Pass {

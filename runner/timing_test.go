@@ -72,12 +72,12 @@ func TestBusyCPU(t *testing.T) {
 	for t0 := time.Now(); time.Since(t0) < 50*time.Millisecond; {
 		_ = spin(1000)
 	}
-	others, ok := probe.others(0)
+	others, _, ok := probe.others(0)
 	require.True(t, ok)
 	assert.GreaterOrEqual(t, others, 0.0)
 	assert.LessOrEqual(t, others, float64(runtime.NumCPU()))
 	// Declaring 10s of CPU as ours leaves nothing for the others.
-	others, _ = probe.others(10 * time.Second)
+	others, _, _ = probe.others(10 * time.Second)
 	assert.Equal(t, 0.0, others)
 
 	// Another process spinning for 300ms is seen: about one core, less
@@ -86,7 +86,7 @@ func TestBusyCPU(t *testing.T) {
 	require.NoError(t, hog.Start())
 	probe = startProbe()
 	time.Sleep(300 * time.Millisecond)
-	others, ok = probe.others(0)
+	others, _, ok = probe.others(0)
 	_ = syscall.Kill(hog.Process.Pid, syscall.SIGKILL)
 	_ = hog.Wait()
 	require.True(t, ok)
@@ -419,7 +419,7 @@ func waitQuiet(t *testing.T, max time.Duration) {
 	for deadline := time.Now().Add(max); time.Now().Before(deadline); {
 		p := startProbe()
 		time.Sleep(time.Second)
-		if o, ok := p.others(0); !ok || o < 0.1 {
+		if o, _, ok := p.others(0); !ok || o < 0.1 {
 			return
 		}
 	}
@@ -477,11 +477,11 @@ func TestConfirmFail(t *testing.T) {
 	require.Empty(t, errs)
 	results := map[string]*chapter.Result{"seq": {Status: chapter.Pass}, "par": {Status: chapter.Pass}}
 	// An idle two-core machine.
-	defer func(c func(int) (float64, float64), o func(loadProbe, time.Duration) (float64, bool)) {
+	defer func(c func(int) (float64, float64), o func(loadProbe, time.Duration) (float64, float64, bool)) {
 		calibrateHook, othersHook = c, o
 	}(calibrateHook, othersHook)
 	calibrateHook = func(int) (float64, float64) { return 2, 2 }
-	othersHook = func(loadProbe, time.Duration) (float64, bool) { return 0.01, true }
+	othersHook = func(loadProbe, time.Duration) (float64, float64, bool) { return 0.01, 0, true }
 
 	// fake returns par's wall time for its n-th run; seq always takes
 	// 10ms.

@@ -542,27 +542,45 @@ const (
 // confidence give -Inf and +Inf: five samples all on one side of a value
 // happen by chance one time in 32.
 func RatioEstimate(ratios []float64, alpha float64) (estimate, lower, upper float64) {
-	n := len(ratios)
-	if n == 0 {
+	if len(ratios) == 0 {
 		return 0, math.Inf(-1), math.Inf(1)
 	}
+	w := newWalsh(ratios)
+	lower, upper = w.bounds(alpha)
+	return w.estimate(), lower, upper
+}
+
+// walsh holds the sorted Walsh averages of the log ratios of n samples,
+// from which RatioEstimate takes the estimate and bounds at any level.
+type walsh struct {
+	n   int
+	avg []float64
+}
+
+func newWalsh(ratios []float64) walsh {
+	n := len(ratios)
 	logs := make([]float64, n)
 	for i, r := range ratios {
 		logs[i] = math.Log(r)
 	}
-	walsh := make([]float64, 0, n*(n+1)/2)
+	w := walsh{n: n, avg: make([]float64, 0, n*(n+1)/2)}
 	for i := range logs {
 		for j := i; j < n; j++ {
-			walsh = append(walsh, (logs[i]+logs[j])/2)
+			w.avg = append(w.avg, (logs[i]+logs[j])/2)
 		}
 	}
-	sort.Float64s(walsh)
-	estimate = math.Exp(Median(walsh))
-	k := signedRankCritical(n, alpha)
+	sort.Float64s(w.avg)
+	return w
+}
+
+func (w walsh) estimate() float64 { return math.Exp(Median(w.avg)) }
+
+func (w walsh) bounds(alpha float64) (lower, upper float64) {
+	k := signedRankCritical(w.n, alpha)
 	if k < 0 {
-		return estimate, math.Inf(-1), math.Inf(1)
+		return math.Inf(-1), math.Inf(1)
 	}
-	return estimate, math.Exp(walsh[k]), math.Exp(walsh[len(walsh)-1-k])
+	return math.Exp(w.avg[k]), math.Exp(w.avg[len(w.avg)-1-k])
 }
 
 // signedRankCritical returns the largest k with P(T <= k) <= alpha, T the
@@ -617,9 +635,10 @@ func Judge(e *Expectation, samples []float64, lo, hi int) (r *ExpectResult, deci
 		r.Status, r.Reason = ExpectSkip, "no measurements"
 		return r, true
 	}
-	var passLo, passHi, failLo, failHi float64
-	r.Ratio, passLo, passHi = RatioEstimate(samples, PassLevel)
-	_, failLo, failHi = RatioEstimate(samples, FailLevel)
+	w := newWalsh(samples)
+	r.Ratio = w.estimate()
+	passLo, passHi := w.bounds(PassLevel)
+	failLo, failHi := w.bounds(FailLevel)
 	if !math.IsInf(passLo, 0) {
 		r.Low, r.High = passLo, passHi
 	}
