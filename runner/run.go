@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/internal/atomicfile"
 )
 
 // ErrNoCells is reported for a chapter without Go cells.
@@ -178,7 +179,7 @@ func update(ch *chapter.Chapter, results map[string]*chapter.Result) error {
 		return fmt.Errorf("%s: locking %s: %v", ch.Path, dir, err)
 	}
 	defer syscall.Flock(int(d.Fd()), syscall.LOCK_UN)
-	chapter.RemoveStaleTemps(ch.Path)
+	atomicfile.RemoveStaleTemps(ch.Path)
 	now, err := os.ReadFile(ch.Path)
 	if err != nil {
 		return err
@@ -186,7 +187,7 @@ func update(ch *chapter.Chapter, results map[string]*chapter.Result) error {
 	if string(now) != string(ch.Source) {
 		return fmt.Errorf("%s: the file changed while its cells ran: not updated", ch.Path)
 	}
-	if err := chapter.WriteFile(ch.Path, src); err != nil {
+	if err := atomicfile.WriteFile(ch.Path, src); err != nil {
 		return fmt.Errorf("%s: %v", ch.Path, err)
 	}
 	for _, name := range changed {

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/concurrency101/book/runner/internal/atomicfile"
 )
 
 // An Expectation is a parsed line of an expect block: a claim about the
@@ -845,5 +847,5 @@ func WriteTimings(chapterPath string, t *Timings) error {
 	if err := enc.Encode(t); err != nil {
 		return err
 	}
-	return WriteFile(TimingsPath(chapterPath), buf.Bytes())
+	return atomicfile.WriteFile(TimingsPath(chapterPath), buf.Bytes())
 }

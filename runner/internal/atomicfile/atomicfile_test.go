@@ -1,4 +1,4 @@
-package chapter
+package atomicfile
 
 import (
 	"os"
