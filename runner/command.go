@@ -8,24 +8,45 @@ import (
 	"io"
 	"regexp"
 	"time"
+
+	"github.com/concurrency101/book/runner/report"
 )
 
 // Command is the run command: it parses the arguments (without the program
 // name), runs the chapters and returns the exit code: 0 when every check
 // passed, 1 when a check failed, 2 for a usage or infrastructure error.
+// The report goes to stdout, through package report; usage errors and
+// interruptions to stderr.
 func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c, code := parseCommand(args, stdout, stderr)
+	if c == nil {
+		return code
+	}
+	return c.run(ctx)
+}
+
+// A command is a parsed run command.
+type command struct {
+	opts    Options
+	printer *report.Printer
+	files   []string // the chapters
+	stderr  io.Writer
+}
+
+// parseCommand parses the arguments; a nil command comes with the exit
+// code (0 for -h).
+func parseCommand(args []string, stdout, stderr io.Writer) (*command, int) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var (
-		opts  Options
-		runRe string
-	)
+	c := &command{printer: &report.Printer{W: stdout}, stderr: stderr}
+	opts := &c.opts
+	var runRe string
 	fs.StringVar(&opts.Engine, "engine", "yaegi", "execute cells with `engine`: yaegi, go, or both (compare the two)")
 	fs.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "default time limit per cell")
 	fs.StringVar(&runRe, "run", "", "run only the cells whose name matches `regexp`")
 	fs.BoolVar(&opts.Update, "update", false, "write captured output into the chapters' output blocks")
-	fs.BoolVar(&opts.Verbose, "v", false, "print every cell's output")
-	fs.BoolVar(&opts.JSON, "json", false, "print one JSON event per line")
+	fs.BoolVar(&c.printer.Verbose, "v", false, "print every cell's output")
+	fs.BoolVar(&c.printer.JSON, "json", false, "print one JSON event per line")
 	fs.BoolVar(&opts.NoRewrite, "norewrite", false, "run cells under the interpreter exactly as written (to see what it gets wrong)")
 	fs.IntVar(&opts.Count, "count", 5, "time the cells timing expectations name in batches of `n` rounds")
 	fs.BoolVar(&opts.Strict, "strict", false, "fail timing expectations the machine cannot decide (inconclusive)")
@@ -36,19 +57,19 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return 0
+			return nil, 0
 		}
-		return 2
+		return nil, 2
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
-		return 2
+		return nil, 2
 	}
 	if runRe != "" {
 		re, err := regexp.Compile(runRe)
 		if err != nil {
 			fmt.Fprintf(stderr, "run: -run: %v\n", err)
-			return 2
+			return nil, 2
 		}
 		opts.Run = re
 	}
@@ -56,22 +77,27 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "yaegi", "go", "both":
 	default:
 		fmt.Fprintf(stderr, "run: -engine %q: want yaegi, go or both\n", opts.Engine)
-		return 2
+		return nil, 2
 	}
 	files, err := Expand(fs.Args())
 	if err != nil {
 		fmt.Fprintf(stderr, "run: %v\n", err)
-		return 2
+		return nil, 2
 	}
-	opts.Out = stdout
+	c.files = files
+	opts.Progress = printProgress(c.printer)
+	return c, 0
+}
+
+// run runs the chapters one after the other and returns the exit code.
+func (c *command) run(ctx context.Context) int {
 	code := 0
 	t0 := time.Now()
 	var cells, failed int
-	for _, f := range files {
-		rep := opts.report()
-		rep.start(f)
-		r, err := RunChapter(ctx, f, &opts)
-		rep.chapterDone(r, err)
+	for _, f := range c.files {
+		c.printer.Start(f)
+		r, err := RunChapter(ctx, f, &c.opts)
+		c.printer.Done(r, err)
 		for _, res := range r.Results {
 			cells++
 			if res.Status == "fail" {
@@ -80,21 +106,28 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		switch {
 		case ctx.Err() != nil:
-			fmt.Fprintf(stderr, "run: interrupted\n")
+			fmt.Fprintf(c.stderr, "run: interrupted\n")
 			return 2
-		case err == ErrNoCells:
+		case errors.Is(err, report.ErrNoCells):
 		case err != nil && len(r.Results) == 0:
 			code = max(code, 2)
 		case err != nil || r.Failed():
 			code = max(code, 1)
 		}
 	}
-	if len(files) > 1 && !opts.JSON {
-		status := "PASS"
-		if code != 0 {
-			status = "FAIL"
-		}
-		fmt.Fprintf(stdout, "%s %d chapters, %d cells, %d failed (%.2fs)\n", status, len(files), cells, failed, time.Since(t0).Seconds())
+	if len(c.files) > 1 {
+		c.printer.Total(len(c.files), cells, failed, code == 0, time.Since(t0))
 	}
 	return code
+}
+
+// printProgress prints each step of a chapter's run as it happens.
+func printProgress(p *report.Printer) func(Progress) {
+	return func(e Progress) {
+		if e.Cell != nil {
+			p.Cell(e.Chapter, e.Cell, e.Result)
+			return
+		}
+		p.Expectations(e.Chapter, e.Expectations, e.Machine, e.Rounds)
+	}
 }

@@ -144,7 +144,7 @@ runs, its highest the capacity, each rounded to the nearest integer within
 On a shared machine a handful of ratios is noisy (on the two-core VM
 this book is checked on, identical runs differ by up to 30%), so a
 verdict needs confidence, not just a median on the right side
-(chapter.Judge, chapter.RatioEstimate). The ratio is the Hodges-Lehmann
+(timing.Judge, timing.RatioEstimate). The ratio is the Hodges-Lehmann
 estimate of the paired ratios, on their logarithms: the median of the
 geometric means of every pair of them, as robust as a median to a few
 wild rounds, but more precise; its confidence interval comes from the
@@ -188,7 +188,7 @@ The report prints the measurement against the bound and the ideal:
 The bracket is the ratio's 90% confidence interval.
 
 With -update, the measurements are stored beside the chapter, in
-chapters/cpu.timings.json (chapter.Timings: one record per engine, with the
+chapters/cpu.timings.json (timing.Timings: one record per engine, with the
 machine: CPUs, measured parallelism, CPU model, OS and architecture, Go and
 yaegi versions), and later runs print how today's ratios compare with the
 record. The record is information, never a verdict: machines differ.

@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"io"
 	"regexp"
 	"time"
 
@@ -23,21 +22,21 @@ type Engine interface {
 }
 
 // Options configure a run. The zero value runs with the interpreter, a 10s
-// timeout per cell, and prints nothing.
+// timeout per cell, and tells no one of its progress.
 type Options struct {
 	Engine    string         // "yaegi" (default), "go" or "both"
 	Timeout   time.Duration  // per cell, unless the cell says; default 10s
 	Run       *regexp.Regexp // if set, only cells whose name matches run
 	Update    bool           // rewrite golden outputs in the chapter file
-	Verbose   bool           // print each cell's output
-	Out       io.Writer      // the report; nil discards it
-	JSON      bool           // report as JSON events, one per line
 	OutputCap int            // bytes kept per cell and stream; default 1 MiB
 	MemLimit  int64          // bytes a worker may use; default 2 GiB
 	NoRewrite bool           // run cells under the interpreter exactly as written
 	Count     int            // rounds per batch of timed runs; default 5
 	Strict    bool           // an inconclusive timing expectation fails
 	Short     bool           // skip timing checks (go test -short, testing.Short())
+	// Progress, if set, is told of each cell as it is done and of the
+	// timing expectations; Command prints them through package report.
+	Progress func(Progress)
 
 	// WorkerCmd is the executable started as the worker; by default the
 	// running program itself, which must call MaybeWorker early.

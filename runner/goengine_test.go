@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/report"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -28,7 +29,7 @@ func writeChapter(t *testing.T, name, md string) string {
 
 // runGo runs the chapter under the go engine and fails the test on an
 // error of the runner itself.
-func runGo(t *testing.T, path string, opts Options) *chapter.Report {
+func runGo(t *testing.T, path string, opts Options) *report.Report {
 	t.Helper()
 	if opts.Engine == "" {
 		opts.Engine = "go"

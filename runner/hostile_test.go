@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/report"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -27,7 +28,7 @@ func TestHostile(t *testing.T) {
 	// near 1 GiB when the machine is busy and main outruns them (1054 MiB
 	// seen under go test ./...), and the runaway cell is caught at any
 	// limit.
-	opts := &Options{Out: &out, Verbose: true, MemLimit: 2 << 30}
+	opts := &Options{Progress: printProgress(&report.Printer{W: &out, Verbose: true}), MemLimit: 2 << 30}
 	rep, err := RunChapter(context.Background(), "testdata/hostile/hostile.md", opts)
 	require.NoError(t, err)
 	assert.False(t, rep.Failed(), "%s%s", out.String(), strings.Join(rep.Errors, "\n"))

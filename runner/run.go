@@ -14,10 +14,9 @@ import (
 
 	"github.com/concurrency101/book/runner/chapter"
 	"github.com/concurrency101/book/runner/internal/atomicfile"
+	"github.com/concurrency101/book/runner/report"
+	"github.com/concurrency101/book/runner/timing"
 )
-
-// ErrNoCells is reported for a chapter without Go cells.
-var ErrNoCells = errors.New("no go cells")
 
 // Expand turns the command's arguments into chapter files: a directory
 // stands for the .md files in it (not in its subdirectories).
@@ -50,19 +49,66 @@ func Expand(args []string) ([]string, error) {
 	return files, nil
 }
 
-// RunChapter runs and verifies the chapter at path. The error is for what
-// stops the chapter from being run at all (it cannot be read, the engine
-// cannot start); problems of cells and of the chapter's text are in the
-// report.
-func RunChapter(ctx context.Context, path string, opts *Options) (*chapter.Report, error) {
+// RunChapter runs and verifies the chapter at path, and checks its timing
+// expectations. It prints nothing: it tells opts.Progress of each step.
+// The error is for what stops the chapter from being run at all (it
+// cannot be read, it has no Go cells: report.ErrNoCells, an engine cannot
+// start); problems of cells and of the chapter's text are in the report.
+func RunChapter(ctx context.Context, path string, opts *Options) (*report.Report, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
 	t0 := time.Now()
-	rep := &chapter.Report{Chapter: path, Engine: opts.engine()}
+	rep := &report.Report{Chapter: path, Engine: opts.engine()}
+	ch, err := readChapter(path, rep)
+	if err != nil {
+		return rep, err
+	}
+	r := &chapterRun{ctx: ctx, ch: ch, opts: opts, rep: rep, results: map[string]*chapter.Result{}, engines: map[string]Engine{}}
+	defer r.close()
+	if err := r.runCells(); err != nil {
+		return rep, err
+	}
+	rep.Time = time.Since(t0)
+	if opts.Update && ctx.Err() == nil {
+		r.update()
+	}
+	// Timing expectations are checked after every cell ran, so that their
+	// timed runs happen in one stretch under the machine-wide lock.
+	if err := r.checkTimings(); err != nil {
+		return rep, err
+	}
+	rep.Time = time.Since(t0)
+	return rep, nil
+}
+
+// A Progress is a step of RunChapter, told to Options.Progress as it
+// happens: a cell done (Cell and Result set), or, once every cell is done,
+// the chapter's timing expectations checked (Cell nil).
+type Progress struct {
+	Chapter *chapter.Chapter
+	Cell    *chapter.Cell
+	Result  *chapter.Result
+	// Expectations are the results of the timing expectations, Machine
+	// where they were measured (nil when nothing was timed), in batches
+	// of Rounds rounds.
+	Expectations []*timing.ExpectResult
+	Machine      *timing.Machine
+	Rounds       int
+}
+
+func (o *Options) progress(p Progress) {
+	if o.Progress != nil {
+		o.Progress(p)
+	}
+}
+
+// readChapter parses the chapter at path. Problems of its text go into the
+// report; the error is for a chapter that cannot be run.
+func readChapter(path string, rep *report.Report) (*chapter.Chapter, error) {
 	ch, err := chapter.ReadFile(path)
 	if ch == nil {
-		return rep, err
+		return nil, err
 	}
 	var perr chapter.ErrorList
 	if errors.As(err, &perr) {
@@ -70,78 +116,143 @@ func RunChapter(ctx context.Context, path string, opts *Options) (*chapter.Repor
 			rep.Errors = append(rep.Errors, e.Error())
 		}
 	} else if err != nil {
-		return rep, err
+		return nil, err
 	}
 	if len(ch.Cells) == 0 && len(rep.Errors) == 0 {
-		return rep, ErrNoCells
+		return nil, report.ErrNoCells
 	}
-	var engines = map[string]Engine{}
-	defer func() {
-		for _, e := range engines {
-			e.Close()
+	return ch, nil
+}
+
+// A chapterRun is one run of a chapter: its engines, started on first
+// use, and the verified results of its cells.
+type chapterRun struct {
+	ctx     context.Context
+	ch      *chapter.Chapter
+	opts    *Options
+	rep     *report.Report
+	results map[string]*chapter.Result // by cell name
+	engines map[string]Engine          // by engine name
+}
+
+func (r *chapterRun) engineFor(name string) (Engine, error) {
+	if e := r.engines[name]; e != nil {
+		return e, nil
+	}
+	e, err := newEngine(name, r.ch, r.opts)
+	if err != nil {
+		return nil, err
+	}
+	r.engines[name] = e
+	return e, nil
+}
+
+func (r *chapterRun) close() {
+	for _, e := range r.engines {
+		e.Close()
+	}
+}
+
+// runCells runs and verifies every cell in order, telling of each as it
+// is done, unless -update is to write the chapter first.
+func (r *chapterRun) runCells() error {
+	for _, c := range r.ch.Cells {
+		res, err := r.runCell(c)
+		if err != nil {
+			return err
 		}
-	}()
-	engineFor := func(name string) (Engine, error) {
-		if e := engines[name]; e != nil {
-			return e, nil
+		r.results[c.Name] = res
+		r.rep.Results = append(r.rep.Results, res)
+		if !r.opts.Update {
+			r.opts.progress(Progress{Chapter: r.ch, Cell: c, Result: res})
 		}
-		e, err := newEngine(name, ch, opts)
+	}
+	return nil
+}
+
+// runCell runs and verifies one cell, or skips it.
+func (r *chapterRun) runCell(c *chapter.Cell) (*chapter.Result, error) {
+	if c.NoRun || r.opts.Run != nil && !r.opts.Run.MatchString(c.Name) {
+		res := &chapter.Result{Cell: c.Name, Line: c.Line, Kind: kindName(c), Status: chapter.Skip, Error: "not selected by -run"}
+		if c.NoRun {
+			res.Error = "norun"
+		}
+		return res, nil
+	}
+	name := r.opts.engine()
+	if c.Engine != "" {
+		name = c.Engine
+	}
+	res, err := runCell(r.ctx, name, c, r.engineFor)
+	if r.ctx.Err() != nil {
+		return nil, r.ctx.Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	chapter.Verify(r.ch.Path, c, res)
+	compareEngines(r.ch.Path, c, res)
+	return res, nil
+}
+
+// update writes the outputs of the run into the chapter, then tells of
+// every cell: reported after writing, a mismatch that -update fixed
+// passes.
+func (r *chapterRun) update() {
+	if err := update(r.ch, agreed(r.ch, r.results)); err != nil {
+		r.rep.Errors = append(r.rep.Errors, err.Error())
+	}
+	for _, c := range r.ch.Cells {
+		r.opts.progress(Progress{Chapter: r.ch, Cell: c, Result: r.results[c.Name]})
+	}
+}
+
+// checkTimings checks the chapter's timing expectations after its cells
+// ran (package timing): problems in the expect lines become chapter
+// errors, the results go into the report, and with -update the
+// measurements become the chapter's timing record. The error is for what
+// stops the checks (the context ended, an engine failed).
+func (r *chapterRun) checkTimings() error {
+	exps, errs := chapter.ParseExpects(r.ch)
+	for _, e := range errs {
+		r.rep.Errors = append(r.rep.Errors, e.Error())
+	}
+	if len(exps) == 0 {
+		return nil
+	}
+	topts := timing.Options{Count: r.opts.Count, Strict: r.opts.Strict, Short: r.opts.Short, Update: r.opts.Update, Engine: r.opts.engine()}
+	if topts.Engine == "both" {
+		// Differential runs compare outputs; timings are the
+		// interpreter's, the engine a reader's run uses by default.
+		topts.Engine = "yaegi"
+	}
+	run := func(c *chapter.Cell) (*chapter.Result, error) {
+		name := topts.Engine
+		if c.Engine != "" {
+			name = c.Engine
+		}
+		e, err := r.engineFor(name)
 		if err != nil {
 			return nil, err
 		}
-		engines[name] = e
-		return e, nil
-	}
-	results := map[string]*chapter.Result{}
-	for _, c := range ch.Cells {
-		selected := opts.Run == nil || opts.Run.MatchString(c.Name)
-		var res *chapter.Result
-		switch {
-		case c.NoRun || !selected:
-			res = &chapter.Result{Cell: c.Name, Line: c.Line, Kind: kindName(c), Status: chapter.Skip}
-			if c.NoRun {
-				res.Error = "norun"
-			} else {
-				res.Error = "not selected by -run"
-			}
-		default:
-			name := opts.engine()
-			if c.Engine != "" {
-				name = c.Engine
-			}
-			res, err = runCell(ctx, name, c, engineFor)
-			if err != nil && ctx.Err() == nil {
-				return rep, err
-			}
-			if ctx.Err() != nil {
-				return rep, ctx.Err()
-			}
-			chapter.Verify(path, c, res)
-			compareEngines(path, c, res)
+		res, err := e.Run(r.ctx, c)
+		if r.ctx.Err() != nil {
+			return nil, r.ctx.Err()
 		}
-		results[c.Name] = res
-		rep.Results = append(rep.Results, res)
-		if !opts.Update {
-			opts.report().cell(ch, c, res)
+		return res, err
+	}
+	res, m, err := timing.Check(r.ctx, r.ch, exps, r.results, run, topts)
+	if err != nil {
+		return err
+	}
+	r.rep.Expectations, r.rep.Machine = res, m
+	if m != nil {
+		if err := timing.Record(r.ch.Path, m, res, topts); err != nil {
+			r.rep.Errors = append(r.rep.Errors, err.Error())
 		}
 	}
-	rep.Time = time.Since(t0)
-	if opts.Update && ctx.Err() == nil {
-		// Report after writing: a mismatch that -update fixed passes.
-		if err := update(ch, agreed(ch, results)); err != nil {
-			rep.Errors = append(rep.Errors, err.Error())
-		}
-		for _, c := range ch.Cells {
-			opts.report().cell(ch, c, results[c.Name])
-		}
-	}
-	// Timing expectations are checked after every cell ran, so that their
-	// timed runs happen in one stretch under the machine-wide lock.
-	if err := timeChapter(ctx, ch, rep, results, opts, engineFor); err != nil {
-		return rep, err
-	}
-	rep.Time = time.Since(t0)
-	return rep, nil
+	r.opts.progress(Progress{Chapter: r.ch, Expectations: res, Machine: m, Rounds: topts.Rounds()})
+	return nil
 }
 
 func (o *Options) engine() string {

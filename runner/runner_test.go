@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concurrency101/book/runner/report"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
@@ -35,8 +36,8 @@ func TestChapters(t *testing.T) {
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			var out bytes.Buffer
-			rep, err := RunChapter(context.Background(), f, &Options{Out: &out, Timeout: 60e9, Engine: engine, Short: testing.Short()})
-			if errors.Is(err, ErrNoCells) {
+			rep, err := RunChapter(context.Background(), f, &Options{Progress: printProgress(&report.Printer{W: &out}), Timeout: 60e9, Engine: engine, Short: testing.Short()})
+			if errors.Is(err, report.ErrNoCells) {
 				t.Skip("no go cells")
 			}
 			require.NoError(t, err, out.String())

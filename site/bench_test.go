@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/report"
 	"github.com/stretchr/testify/require"
 )
 
@@ -46,12 +47,12 @@ func BenchmarkBuildBook(b *testing.B) {
 
 // genBook writes a book of n chapters, each with prose, headings, a cell
 // with a result and links to its neighbours, and returns its config.
-func genBook(tb testing.TB, n int) (*Config, map[string]*chapter.Report) {
+func genBook(tb testing.TB, n int) (*Config, map[string]*report.Report) {
 	dir := tb.TempDir()
 	docs := filepath.Join(dir, "docs")
 	require.NoError(tb, os.MkdirAll(docs, 0o755))
 	var nav strings.Builder
-	reports := map[string]*chapter.Report{}
+	reports := map[string]*report.Report{}
 	for i := range n {
 		name := fmt.Sprintf("ch%04d.md", i)
 		fmt.Fprintf(&nav, "  - Chapter %d: %s\n", i, name)
@@ -62,7 +63,7 @@ func genBook(tb testing.TB, n int) (*Config, map[string]*chapter.Report) {
 		}
 		fmt.Fprintf(&b, "```go title=\"c%d.go\"\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n\tfor i := 0; i < 3; i++ {\n\t\tfmt.Println(\"line\", i)\n\t}\n}\n```\n\n```output\nline 0\nline 1\nline 2\n```\n", i)
 		require.NoError(tb, os.WriteFile(filepath.Join(docs, name), []byte(b.String()), 0o644))
-		reports[name] = &chapter.Report{Results: []*chapter.Result{{Cell: fmt.Sprintf("c%d", i), Status: chapter.Pass, Engine: "yaegi", Stdout: "line 0\nline 1\nline 2\n", Time: time.Millisecond}}}
+		reports[name] = &report.Report{Results: []*chapter.Result{{Cell: fmt.Sprintf("c%d", i), Status: chapter.Pass, Engine: "yaegi", Stdout: "line 0\nline 1\nline 2\n", Time: time.Millisecond}}}
 	}
 	yml := "site_name: Big\ndocs_dir: docs\nsite_dir: public\nuse_directory_urls: false\nmarkdown_extensions: [admonition, attr_list, {toc: {permalink: true}}]\nnav:\n" + nav.String()
 	require.NoError(tb, os.WriteFile(filepath.Join(dir, "mkdocs.yml"), []byte(yml), 0o644))

@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/report"
 )
 
 // Options configures a build. Its zero value, with a Config, builds the
@@ -25,7 +26,7 @@ type Options struct {
 	// Reports holds the results of each chapter, keyed by the page's path
 	// relative to docs_dir ("io.md"). A page without a report shows its
 	// golden outputs.
-	Reports map[string]*chapter.Report
+	Reports map[string]*report.Report
 	// LiveReload adds the script that reloads a page when the site is
 	// rebuilt (see Server).
 	LiveReload bool
@@ -132,7 +133,7 @@ func Load(opts Options) (*Site, error) {
 			p.errs = append(p.errs, err)
 			return
 		}
-		var rep *chapter.Report
+		var rep *report.Report
 		if opts.Reports != nil {
 			rep = opts.Reports[p.Src]
 		}

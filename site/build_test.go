@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/report"
+	"github.com/concurrency101/book/runner/timing"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -25,12 +27,12 @@ func buildFixture(t testing.TB, name string, live bool) string {
 	require.NoError(t, err)
 	a := parseArchive(string(data))
 	dir := t.TempDir()
-	reports := map[string]*chapter.Report{}
+	reports := map[string]*report.Report{}
 	for _, f := range a.Files {
 		switch {
 		case strings.HasPrefix(f.Name, "want/"):
 		case strings.HasPrefix(f.Name, "reports/"):
-			var r chapter.Report
+			var r report.Report
 			require.NoError(t, json.Unmarshal([]byte(f.Data), &r))
 			reports[strings.TrimSuffix(strings.TrimPrefix(f.Name, "reports/"), ".json")] = &r
 		default:
@@ -113,7 +115,7 @@ func TestBookBuilds(t *testing.T) {
 func TestOutputIsEscaped(t *testing.T) {
 	src := "# T\n\n```go\npackage main\n```\n\n```output\n<b>golden</b>\n```\n"
 	evil := `<script>alert("x")</script>&<img src=x onerror=alert(1)>`
-	for _, rep := range []*chapter.Report{
+	for _, rep := range []*report.Report{
 		{Results: []*chapter.Result{{Cell: "L3", Status: chapter.Fail, Stdout: evil, Stderr: evil, Error: evil,
 			Engine: evil, Problems: []string{evil}}}},
 		nil, // -norun: the golden block is shown
@@ -131,14 +133,14 @@ func TestOutputIsEscaped(t *testing.T) {
 	}
 }
 
-func loadOne(t *testing.T, src string, rep *chapter.Report) *Site {
+func loadOne(t *testing.T, src string, rep *report.Report) *Site {
 	t.Helper()
 	dir := t.TempDir()
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "docs"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "docs", "index.md"), []byte(src), 0o644))
 	cfg, err := ParseConfig(filepath.Join(dir, "mkdocs.yml"), []byte("site_name: T\n"), nil)
 	require.NoError(t, err)
-	s, err := Load(Options{Config: cfg, Reports: map[string]*chapter.Report{"index.md": rep}})
+	s, err := Load(Options{Config: cfg, Reports: map[string]*report.Report{"index.md": rep}})
 	require.NoError(t, err)
 	return s
 }
@@ -147,7 +149,7 @@ func loadOne(t *testing.T, src string, rep *chapter.Report) *Site {
 // rendered on its own; the captured output takes its place.
 func TestGoldenHiddenWhenRun(t *testing.T) {
 	src := "```go\npackage main\n```\n\n```output\nGOLDEN\n```\n"
-	s := loadOne(t, src, &chapter.Report{Results: []*chapter.Result{{Cell: "L1", Status: chapter.Pass, Stdout: "CAPTURED\n"}}})
+	s := loadOne(t, src, &report.Report{Results: []*chapter.Result{{Cell: "L1", Status: chapter.Pass, Stdout: "CAPTURED\n"}}})
 	got, _ := s.Content("index.md")
 	assert.NotContains(t, got, "GOLDEN")
 	assert.Contains(t, got, "CAPTURED")
@@ -246,9 +248,9 @@ func TestCache(t *testing.T) {
 	status := chapter.Pass
 	opts := RunOptions{
 		Cache: &Cache{Dir: filepath.Join(dir, ".cache"), Engine: "yaegi"},
-		Run: func(ctx context.Context, path string) (*chapter.Report, error) {
+		Run: func(ctx context.Context, path string) (*report.Report, error) {
 			runs++
-			return &chapter.Report{Chapter: path, Results: []*chapter.Result{{Cell: "L1", Status: status}}}, nil
+			return &report.Report{Chapter: path, Results: []*chapter.Result{{Cell: "L1", Status: status}}}, nil
 		},
 	}
 	reps, err := RunChapters(context.Background(), cfg, opts)
@@ -283,11 +285,11 @@ func TestTimelineSVG(t *testing.T) {
 func TestExpectationsShown(t *testing.T) {
 	src := "# T\n\n```go name=\"a\"\npackage main\n\nfunc main() {}\n```\n\n```go name=\"b\"\npackage main\n\nfunc main() {}\n```\n\n" +
 		"```expect\nspeedup b over a >= 1.4 ideal 2\nspeedup b over a <= 1.0\n```\n"
-	m := &chapter.Machine{CPUs: 2, GOMAXPROCS: 2, OS: "linux", Arch: "amd64", GoVersion: "go1.26.8", Engine: "yaegi", Yaegi: "v0.16.1"}
-	rep := &chapter.Report{Machine: m, Expectations: []*chapter.ExpectResult{
-		{Line: 16, Text: "speedup b over a >= 1.4 ideal 2", Cell: "b", Over: "a", Op: ">=", Status: chapter.ExpectPass,
+	m := &timing.Machine{CPUs: 2, GOMAXPROCS: 2, OS: "linux", Arch: "amd64", GoVersion: "go1.26.8", Engine: "yaegi", Yaegi: "v0.16.1"}
+	rep := &report.Report{Machine: m, Expectations: []*timing.ExpectResult{
+		{Line: 16, Text: "speedup b over a >= 1.4 ideal 2", Cell: "b", Over: "a", Op: ">=", Status: timing.ExpectPass,
 			Ratio: 1.91, Samples: []float64{1.9, 1.91, 1.95, 1.92, 1.9}, Low: 1.9, High: 1.95, Bound: 1.4, Ideal: 2, Recorded: 1.93, RecordedOn: "2 cpus, <b>"},
-		{Line: 17, Text: "speedup b over a <= 1.0", Cell: "b", Over: "a", Op: "<=", Status: chapter.ExpectFail,
+		{Line: 17, Text: "speedup b over a <= 1.0", Cell: "b", Over: "a", Op: "<=", Status: timing.ExpectFail,
 			Ratio: 1.91, Samples: []float64{1.9, 1.91, 1.95}, Bound: 1, Reason: "speedup 1.91x is not <= 1.00"},
 	}}
 	s := loadOne(t, src, rep)
@@ -303,13 +305,13 @@ func TestExpectationsShown(t *testing.T) {
 	docs := filepath.Join(dir, "docs")
 	require.NoError(t, os.MkdirAll(docs, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(docs, "index.md"), []byte(src), 0o644))
-	tm := &chapter.Timings{}
-	tm.Set(&chapter.TimingRecord{Engine: "yaegi", Machine: *m, Expectations: rep.Expectations})
-	require.NoError(t, chapter.WriteTimings(filepath.Join(docs, "index.md"), tm))
+	tm := &timing.Timings{}
+	tm.Set(&timing.TimingRecord{Engine: "yaegi", Machine: *m, Expectations: rep.Expectations})
+	require.NoError(t, timing.WriteTimings(filepath.Join(docs, "index.md"), tm))
 	cfg, err := ParseConfig(filepath.Join(dir, "mkdocs.yml"), []byte("site_name: T\n"), nil)
 	require.NoError(t, err)
 	cfg.SiteDir = filepath.Join(dir, "out")
-	_, err = Build(Options{Config: cfg, Reports: map[string]*chapter.Report{"index.md": rep}})
+	_, err = Build(Options{Config: cfg, Reports: map[string]*report.Report{"index.md": rep}})
 	require.NoError(t, err)
 	page, err := os.ReadFile(filepath.Join(cfg.SitePath(), "index.html"))
 	require.NoError(t, err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/report"
 )
 
 // yaegiVersion is the interpreter version the cache keys use when the
@@ -24,7 +25,7 @@ const yaegiVersion = "v0.16.1"
 // RunFunc runs the cells of the chapter at path and returns its report.
 // cmd/site passes a function that calls runner.RunChapter; this package
 // does not import the runner, which links the interpreter.
-type RunFunc func(ctx context.Context, path string) (*chapter.Report, error)
+type RunFunc func(ctx context.Context, path string) (*report.Report, error)
 
 // A Cache stores chapter reports in a directory (.cache/site), one JSON file
 // per key, so that a chapter whose content has not changed is not run again.
@@ -35,11 +36,11 @@ type Cache struct {
 
 // Key is the cache key of a chapter: the SHA-256 of its content, the
 // engine, the Go version, the interpreter version and the version of what
-// a report records (chapter.ReportVersion).
+// a report records (report.Version).
 func (c *Cache) Key(content []byte) string {
 	h := sha256.New()
 	h.Write(content)
-	fmt.Fprintf(h, "\x00engine=%s\x00go=%s\x00yaegi=%s\x00report=%d", c.Engine, runtime.Version(), interpreterVersion(), chapter.ReportVersion)
+	fmt.Fprintf(h, "\x00engine=%s\x00go=%s\x00yaegi=%s\x00report=%d", c.Engine, runtime.Version(), interpreterVersion(), report.Version)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -55,12 +56,12 @@ func interpreterVersion() string {
 }
 
 // Get returns the cached report for a key, or nil.
-func (c *Cache) Get(key string) *chapter.Report {
+func (c *Cache) Get(key string) *report.Report {
 	b, err := os.ReadFile(filepath.Join(c.Dir, key+".json"))
 	if err != nil {
 		return nil
 	}
-	var r chapter.Report
+	var r report.Report
 	if json.Unmarshal(b, &r) != nil {
 		return nil
 	}
@@ -68,7 +69,7 @@ func (c *Cache) Get(key string) *chapter.Report {
 }
 
 // Put stores a report under a key, atomically.
-func (c *Cache) Put(key string, r *chapter.Report) error {
+func (c *Cache) Put(key string, r *report.Report) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -105,7 +106,7 @@ type RunOptions struct {
 // did not fail, so a flaky failure is retried next time). Progress goes to
 // opts.Log. A chapter that could not be run is an error; its page is built
 // without outputs.
-func RunChapters(ctx context.Context, cfg *Config, opts RunOptions) (map[string]*chapter.Report, error) {
+func RunChapters(ctx context.Context, cfg *Config, opts RunOptions) (map[string]*report.Report, error) {
 	log := opts.Log
 	if log == nil {
 		log = io.Discard
@@ -114,7 +115,7 @@ func RunChapters(ctx context.Context, cfg *Config, opts RunOptions) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	reports := map[string]*chapter.Report{}
+	reports := map[string]*report.Report{}
 	var errs []error
 	for _, f := range files {
 		p := filepath.Join(cfg.DocsPath(), filepath.FromSlash(f))

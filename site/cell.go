@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/report"
 	"github.com/concurrency101/book/runner/timeline"
+	"github.com/concurrency101/book/runner/timing"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/util"
@@ -26,7 +28,7 @@ type cellNode struct {
 	ast.BaseBlock
 	Cell   *chapter.Cell
 	Result *chapter.Result
-	Report *chapter.Report
+	Report *report.Report
 	Lang   string
 	Title  string
 	Code   string
@@ -58,7 +60,7 @@ func (pageRenderer) heading(w util.BufWriter, _ []byte, n ast.Node, entering boo
 type expectNode struct {
 	ast.BaseBlock
 	Items  []*chapter.Expect
-	Report *chapter.Report
+	Report *report.Report
 }
 
 // A dropNode is an output block shown inside its cell.
@@ -215,8 +217,8 @@ func renderExpect(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast
 
 // expectationItem renders one expectation; ok reports whether the report
 // had a result for it.
-func expectationItem(e *chapter.Expect, rep *chapter.Report) (item string, ok bool) {
-	var r *chapter.ExpectResult
+func expectationItem(e *chapter.Expect, rep *report.Report) (item string, ok bool) {
+	var r *timing.ExpectResult
 	if rep != nil {
 		for _, x := range rep.Expectations {
 			if x.Line == e.Line {
@@ -252,11 +254,11 @@ func expectationItem(e *chapter.Expect, rep *chapter.Report) (item string, ok bo
 	return b.String(), true
 }
 
-func expectBadge(s chapter.ExpectStatus) string {
+func expectBadge(s timing.ExpectStatus) string {
 	switch s {
-	case chapter.ExpectPass:
+	case timing.ExpectPass:
 		return "pass"
-	case chapter.ExpectFail:
+	case timing.ExpectFail:
 		return "fail"
 	}
 	return "skip"

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/report"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -63,12 +63,12 @@ func (a *archive) format() string {
 func buildArchive(t *testing.T, a *archive) (*Site, string, error) {
 	t.Helper()
 	dir := t.TempDir()
-	reports := map[string]*chapter.Report{}
+	reports := map[string]*report.Report{}
 	for _, f := range a.Files {
 		switch {
 		case strings.HasPrefix(f.Name, "want/"):
 		case strings.HasPrefix(f.Name, "reports/"):
-			var r chapter.Report
+			var r report.Report
 			require.NoError(t, json.Unmarshal([]byte(f.Data), &r), f.Name)
 			reports[strings.TrimSuffix(strings.TrimPrefix(f.Name, "reports/"), ".json")] = &r
 		default:

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
-	"github.com/concurrency101/book/runner/chapter"
 	"html"
 	"strings"
+
+	"github.com/concurrency101/book/runner/timing"
 )
 
 //go:embed assets
@@ -205,7 +206,7 @@ func recordFooter(p *page) string {
 	if p.file == "" {
 		return ""
 	}
-	t, err := chapter.ReadTimings(p.file)
+	t, err := timing.ReadTimings(p.file)
 	if err != nil || len(t.Records) == 0 {
 		return ""
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/report"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -75,7 +76,7 @@ func (p *page) errorf(line int, format string, args ...any) {
 // parsePage parses a page, attaches the cell results of report (nil: show
 // the golden outputs) and collects headings and links. Problems in the
 // chapter's cells are recorded, the page is still built.
-func parsePage(md goldmark.Markdown, pg *page, src []byte, report *chapter.Report) {
+func parsePage(md goldmark.Markdown, pg *page, src []byte, report *report.Report) {
 	ch, err := chapter.Parse(pg.file, src)
 	if el, ok := err.(chapter.ErrorList); ok {
 		for _, e := range el {

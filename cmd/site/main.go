@@ -30,13 +30,13 @@ import (
 	"time"
 
 	"github.com/concurrency101/book/runner"
-	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/report"
 	"github.com/concurrency101/book/site"
 )
 
 // runChapter is where the cells' results come from.
 func runChapter(engine string) site.RunFunc {
-	return func(ctx context.Context, path string) (*chapter.Report, error) {
+	return func(ctx context.Context, path string) (*report.Report, error) {
 		return runner.RunChapter(ctx, path, &runner.Options{Engine: engine})
 	}
 }
@@ -102,7 +102,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	build := func() error {
 		t0 := time.Now()
-		var reports map[string]*chapter.Report
+		var reports map[string]*report.Report
 		var runErr error
 		if !*noRun {
 			reports, runErr = site.RunChapters(ctx, cfg, ropts)

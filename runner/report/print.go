@@ -1,13 +1,15 @@
-package runner
+package report
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
 	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/timing"
 )
 
 // An Event is one line of the -json report, in the manner of go test -json.
@@ -31,40 +33,45 @@ type Event struct {
 	Output   string    `json:"Output,omitempty"`   // chapter-level messages
 	// Expect is a timing expectation's result (Action "expect"), Machine
 	// where it was measured.
-	Expect  *chapter.ExpectResult `json:"Expect,omitempty"`
-	Machine *chapter.Machine      `json:"Machine,omitempty"`
+	Expect  *timing.ExpectResult `json:"Expect,omitempty"`
+	Machine *timing.Machine      `json:"Machine,omitempty"`
 }
 
-type reporter struct {
-	w       io.Writer
-	json    bool
-	verbose bool
+// A Printer prints a run as go test prints tests: a line per cell (ok,
+// FAIL, and with Verbose skip), the problems and output of a failed cell
+// in indented blocks, the timing expectations, a summary line per
+// chapter; with JSON, one Event per line instead. The zero value discards
+// everything.
+type Printer struct {
+	W       io.Writer // where the report goes; nil discards it
+	JSON    bool      // one JSON event per line
+	Verbose bool      // every cell's output, and skipped cells
 }
 
-func (o *Options) report() *reporter {
-	w := o.Out
-	if w == nil {
-		w = io.Discard
+func (p *Printer) w() io.Writer {
+	if p.W == nil {
+		return io.Discard
 	}
-	return &reporter{w: w, json: o.JSON, verbose: o.Verbose}
+	return p.W
 }
 
-func (r *reporter) event(e Event) {
+func (p *Printer) event(e Event) {
 	e.Time = time.Now()
 	b, _ := json.Marshal(e)
-	r.w.Write(append(b, '\n'))
+	p.w().Write(append(b, '\n'))
 }
 
-func (r *reporter) start(path string) {
-	if r.json {
-		r.event(Event{Action: "start", Chapter: path})
+// Start reports that the chapter at path begins (an event; no text line).
+func (p *Printer) Start(path string) {
+	if p.JSON {
+		p.event(Event{Action: "start", Chapter: path})
 	}
 }
 
-// cell reports one cell as soon as it is done.
-func (r *reporter) cell(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Result) {
-	if r.json {
-		r.event(Event{Action: string(res.Status), Chapter: ch.Path, Cell: c.Name, Line: c.Line, Kind: res.Kind,
+// Cell reports one cell as soon as it is done.
+func (p *Printer) Cell(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Result) {
+	if p.JSON {
+		p.event(Event{Action: string(res.Status), Chapter: ch.Path, Cell: c.Name, Line: c.Line, Kind: res.Kind,
 			Engine: res.Engine, Elapsed: res.Time.Seconds(), CPU: res.CPU.Seconds(), Stdout: res.Stdout,
 			Stderr: res.Stderr, Error: res.Error, Problems: res.Problems})
 		return
@@ -72,32 +79,32 @@ func (r *reporter) cell(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Resul
 	pos := ch.Pos(c.Line)
 	switch res.Status {
 	case chapter.Skip:
-		if r.verbose {
-			fmt.Fprintf(r.w, "skip    %s %s (%s)\n", pos, c.Name, res.Error)
+		if p.Verbose {
+			fmt.Fprintf(p.w(), "skip    %s %s (%s)\n", pos, c.Name, res.Error)
 		}
 		return
 	case chapter.Pass:
-		fmt.Fprintf(r.w, "ok      %s %s (%.2fs)\n", pos, c.Name, res.Time.Seconds())
+		fmt.Fprintf(p.w(), "ok      %s %s (%.2fs)\n", pos, c.Name, res.Time.Seconds())
 	default:
-		fmt.Fprintf(r.w, "FAIL    %s %s (%.2fs)\n", pos, c.Name, res.Time.Seconds())
+		fmt.Fprintf(p.w(), "FAIL    %s %s (%.2fs)\n", pos, c.Name, res.Time.Seconds())
 	}
-	if r.verbose || res.Status == chapter.Fail {
-		if res.Stdout != "" && (r.verbose || len(res.Problems) == 0 || !strings.Contains(strings.Join(res.Problems, ""), "output mismatch")) {
-			r.block("stdout", res.Stdout)
+	if p.Verbose || res.Status == chapter.Fail {
+		if res.Stdout != "" && (p.Verbose || len(res.Problems) == 0 || !strings.Contains(strings.Join(res.Problems, ""), "output mismatch")) {
+			p.block("stdout", res.Stdout)
 		}
 		if res.Stderr != "" {
-			r.block("stderr", res.Stderr)
+			p.block("stderr", res.Stderr)
 		}
 	}
-	for _, p := range res.Problems {
-		r.block("", p)
+	for _, problem := range res.Problems {
+		p.block("", problem)
 	}
 }
 
-func (r *reporter) block(label, text string) {
+func (p *Printer) block(label, text string) {
 	text = strings.ToValidUTF8(strings.TrimRight(text, "\n"), "\uFFFD")
 	if label != "" {
-		fmt.Fprintf(r.w, "    %s:\n", label)
+		fmt.Fprintf(p.w(), "    %s:\n", label)
 	}
 	lines := strings.Split(text, "\n")
 	const most = 200 // a report stays readable; -json carries everything
@@ -108,13 +115,14 @@ func (r *reporter) block(label, text string) {
 		if len(l) > 2000 {
 			l = l[:2000] + "[…]"
 		}
-		fmt.Fprintf(r.w, "        %s\n", l)
+		fmt.Fprintf(p.w(), "        %s\n", l)
 	}
 }
 
-// chapterDone prints a chapter's summary line, as go test prints a
-// package's.
-func (r *reporter) chapterDone(rep *chapter.Report, err error) {
+// Done prints a chapter's problems and summary line, as go test prints a
+// package's; err is what stopped the chapter, if anything (ErrNoCells for
+// a chapter without Go cells).
+func (p *Printer) Done(rep *Report, err error) {
 	var pass, fail, skip int
 	for _, res := range rep.Results {
 		switch res.Status {
@@ -128,28 +136,28 @@ func (r *reporter) chapterDone(rep *chapter.Report, err error) {
 	}
 	status := "ok"
 	switch {
-	case err == ErrNoCells:
+	case errors.Is(err, ErrNoCells):
 		status = "?"
 	case err != nil || rep.Failed():
 		status = "FAIL"
 	}
-	if r.json {
+	if p.JSON {
 		action := map[string]string{"ok": "pass", "?": "skip", "FAIL": "fail"}[status]
 		out := strings.Join(rep.Errors, "\n")
 		if err != nil {
 			out = err.Error()
 		}
-		r.event(Event{Action: action, Chapter: rep.Chapter, Elapsed: rep.Time.Seconds(), Output: out})
+		p.event(Event{Action: action, Chapter: rep.Chapter, Elapsed: rep.Time.Seconds(), Output: out})
 		return
 	}
 	for _, e := range rep.Errors {
-		fmt.Fprintln(r.w, e)
+		fmt.Fprintln(p.w(), e)
 	}
 	switch {
-	case err == ErrNoCells:
-		fmt.Fprintf(r.w, "?       %s [no go cells]\n", rep.Chapter)
+	case errors.Is(err, ErrNoCells):
+		fmt.Fprintf(p.w(), "?       %s [no go cells]\n", rep.Chapter)
 	case err != nil:
-		fmt.Fprintf(r.w, "%s\nFAIL    %s\n", err, rep.Chapter)
+		fmt.Fprintf(p.w(), "%s\nFAIL    %s\n", err, rep.Chapter)
 	default:
 		counts := fmt.Sprintf("%d passed", pass)
 		if fail > 0 {
@@ -161,52 +169,66 @@ func (r *reporter) chapterDone(rep *chapter.Report, err error) {
 		if len(rep.Expectations) > 0 {
 			counts += "; " + expectCounts(rep.Expectations)
 		}
-		fmt.Fprintf(r.w, "%-4s    %s %d cells: %s (%.2fs)\n", status, rep.Chapter, len(rep.Results), counts, rep.Time.Seconds())
+		fmt.Fprintf(p.w(), "%-4s    %s %d cells: %s (%.2fs)\n", status, rep.Chapter, len(rep.Results), counts, rep.Time.Seconds())
 	}
 }
 
-// expectations reports the chapter's timing expectations: where they were
-// measured, then one line each with the ratio, the bound and the ideal,
-// and how it compares with the chapter's timing record.
-func (r *reporter) expectations(ch *chapter.Chapter, rep *chapter.Report, count int) {
-	if r.json {
-		for _, x := range rep.Expectations {
-			r.event(Event{Action: "expect", Chapter: ch.Path, Line: x.Line, Expect: x, Machine: rep.Machine})
+// Expectations reports the chapter's timing expectations: where they were
+// measured (m, nil when nothing was timed, in batches of count rounds),
+// then one line each with the ratio, the bound and the ideal, and how it
+// compares with the chapter's timing record.
+func (p *Printer) Expectations(ch *chapter.Chapter, xs []*timing.ExpectResult, m *timing.Machine, count int) {
+	if p.JSON {
+		for _, x := range xs {
+			p.event(Event{Action: "expect", Chapter: ch.Path, Line: x.Line, Expect: x, Machine: m})
 		}
 		return
 	}
-	if rep.Machine != nil {
-		fmt.Fprintf(r.w, "timing  %s: batches of %d rounds on %s\n", ch.Path, count, rep.Machine)
+	if m != nil {
+		fmt.Fprintf(p.w(), "timing  %s: batches of %d rounds on %s\n", ch.Path, count, m)
 	}
-	for _, x := range rep.Expectations {
-		status := map[chapter.ExpectStatus]string{chapter.ExpectPass: "ok", chapter.ExpectFail: "FAIL",
-			chapter.ExpectInconclusive: "inconclusive", chapter.ExpectSkip: "skipped"}[x.Status]
-		fmt.Fprintf(r.w, "expect  %s %s %s\n", ch.Pos(x.Line), x.Summary(), status)
+	for _, x := range xs {
+		status := map[timing.ExpectStatus]string{timing.ExpectPass: "ok", timing.ExpectFail: "FAIL",
+			timing.ExpectInconclusive: "inconclusive", timing.ExpectSkip: "skipped"}[x.Status]
+		fmt.Fprintf(p.w(), "expect  %s %s %s\n", ch.Pos(x.Line), x.Summary(), status)
 		if x.Reason != "" { // a pass has one when a first fail was not confirmed
-			fmt.Fprintf(r.w, "        %s: %s\n", ch.Pos(x.Line), x.Reason)
+			fmt.Fprintf(p.w(), "        %s: %s\n", ch.Pos(x.Line), x.Reason)
 		}
 		if x.Recorded > 0 && x.Ratio > 0 {
-			fmt.Fprintf(r.w, "        recorded %.2fx on %s; today %.0f%% of that\n", x.Recorded, x.RecordedOn, 100*x.Ratio/x.Recorded)
+			fmt.Fprintf(p.w(), "        recorded %.2fx on %s; today %.0f%% of that\n", x.Recorded, x.RecordedOn, 100*x.Ratio/x.Recorded)
 		}
 	}
 }
 
 // expectCounts summarizes expectation outcomes: "3 expectations: 2 ok, 1 inconclusive".
-func expectCounts(xs []*chapter.ExpectResult) string {
-	n := map[chapter.ExpectStatus]int{}
+func expectCounts(xs []*timing.ExpectResult) string {
+	n := map[timing.ExpectStatus]int{}
 	for _, x := range xs {
 		n[x.Status]++
 	}
 	s := fmt.Sprintf("%d expectations:", len(xs))
 	sep := " "
 	for _, st := range []struct {
-		s    chapter.ExpectStatus
+		s    timing.ExpectStatus
 		word string
-	}{{chapter.ExpectPass, "ok"}, {chapter.ExpectFail, "failed"}, {chapter.ExpectInconclusive, "inconclusive"}, {chapter.ExpectSkip, "skipped"}} {
+	}{{timing.ExpectPass, "ok"}, {timing.ExpectFail, "failed"}, {timing.ExpectInconclusive, "inconclusive"}, {timing.ExpectSkip, "skipped"}} {
 		if n[st.s] > 0 {
 			s += fmt.Sprintf("%s%d %s", sep, n[st.s], st.word)
 			sep = ", "
 		}
 	}
 	return s
+}
+
+// Total prints the line that ends a run of several chapters, unless the
+// report is JSON: "PASS 3 chapters, 40 cells, 0 failed (12.30s)".
+func (p *Printer) Total(chapters, cells, failed int, ok bool, elapsed time.Duration) {
+	if p.JSON {
+		return
+	}
+	status := "PASS"
+	if !ok {
+		status = "FAIL"
+	}
+	fmt.Fprintf(p.w(), "%s %d chapters, %d cells, %d failed (%.2fs)\n", status, chapters, cells, failed, elapsed.Seconds())
 }

@@ -1,7 +1,8 @@
-package runner
+package timing
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -10,14 +11,45 @@ import (
 	"sync"
 	"syscall"
 	"time"
-
-	"github.com/concurrency101/book/runner/chapter"
 )
+
+// A Machine describes where timings were measured.
+type Machine struct {
+	CPUs       int `json:"cpus"`       // runtime.NumCPU
+	GOMAXPROCS int `json:"gomaxprocs"` // of the runner
+	Cores      int `json:"cores"`      // what cores evaluated to
+	// Parallelism is the measured effective parallelism: how many
+	// goroutines spinning at once got done per unit of time, relative to
+	// one, with the load of the moment.
+	Parallelism float64 `json:"parallelism,omitempty"`
+	CPUModel    string  `json:"cpu_model,omitempty"`
+	OS          string  `json:"os"`
+	Arch        string  `json:"arch"`
+	GoVersion   string  `json:"go_version"`
+	Yaegi       string  `json:"yaegi,omitempty"` // the interpreter's module version
+	Engine      string  `json:"engine"`
+}
+
+// String describes the machine in one line.
+func (m *Machine) String() string {
+	s := fmt.Sprintf("%d cpus, GOMAXPROCS %d", m.CPUs, m.GOMAXPROCS)
+	if m.Parallelism > 0 {
+		s += fmt.Sprintf(", parallelism %.2f", m.Parallelism)
+	}
+	if m.CPUModel != "" {
+		s += ", " + m.CPUModel
+	}
+	s += fmt.Sprintf(", %s/%s, %s, engine %s", m.OS, m.Arch, m.GoVersion, m.Engine)
+	if m.Engine == "yaegi" && m.Yaegi != "" {
+		s += " " + m.Yaegi
+	}
+	return s
+}
 
 // describeMachine says where timings are measured; the effective
 // parallelism and cores are filled in by the calibration.
-func describeMachine(engine string) chapter.Machine {
-	m := chapter.Machine{
+func describeMachine(engine string) Machine {
+	m := Machine{
 		CPUs:       runtime.NumCPU(),
 		GOMAXPROCS: runtime.GOMAXPROCS(0),
 		CPUModel:   cpuModel(),
@@ -130,6 +162,16 @@ func (p loadProbe) others(ours time.Duration) (cores, steal float64, ok bool) {
 	}
 	rest := busy - p.busy0 - (selfCPU() - p.self0) - ours - time.Second/clockTicks
 	return max(0, rest.Seconds()/wall.Seconds()), max(0, (stolen-p.steal0).Seconds()/wall.Seconds()), true
+}
+
+// OtherLoad sleeps for d and returns how many cores other processes kept
+// busy meanwhile; ok is false where it cannot be known. Trials of the
+// protocol use it to start in a quiet moment.
+func OtherLoad(d time.Duration) (cores float64, ok bool) {
+	p := startProbe()
+	time.Sleep(d)
+	cores, _, ok = p.others(0)
+	return cores, ok
 }
 
 // spinSink keeps the calibration loop from being optimized away.

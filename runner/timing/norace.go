@@ -1,6 +1,6 @@
 //go:build !race
 
-package runner
+package timing
 
-// raceEnabled reports that the binary was built with the race detector.
-const raceEnabled = false
+// RaceEnabled reports that the binary was built with the race detector.
+const RaceEnabled = false

@@ -1,4 +1,14 @@
-package runner
+// Package timing checks a chapter's timing expectations: it times the
+// cells they name in rounds, measures the machine (load probes from
+// /proc/stat, a calibration of its parallelism), judges the paired ratios
+// with confidence (Hodges-Lehmann, Wilcoxon signed-rank), and reads and
+// writes the chapter's timing record (.timings.json). The protocol is
+// specified in package runner's documentation, "Timing expectations": the
+// comments here point there rather than repeat it.
+//
+// It runs cells through a function it is given, so it knows no engine and
+// imports no interpreter.
+package timing
 
 import (
 	"context"
@@ -15,17 +25,6 @@ import (
 	"github.com/concurrency101/book/runner/chapter"
 )
 
-// Timing expectations compare the wall-clock times of cells. A single run
-// of each proves little on a shared machine, so the cells an expectation
-// names are timed cells: after the run whose output is verified they run
-// again in rounds (A B, then B A, ...), in batches of Count rounds, while
-// no other timed cell runs anywhere on the machine, until the ratio of the
-// pairs is known well enough to decide (chapter.Judge) or maxRounds are
-// spent. Before each round a calibration measures how many
-// cores the machine offers; during each run, the CPU time other processes
-// took is read from /proc/stat. An expectation whose verdict depends on
-// how many cores count as usable is inconclusive, not failed.
-
 // snapTolerance is how far a measured parallelism may be from an integer
 // and still count as that integer: an idle two-core machine measures 1.8
 // to 2.0.
@@ -39,11 +38,10 @@ const snapTolerance = 0.25
 const quietOthers = 0.15
 
 // maxRounds is how many quiet rounds an expectation gets, at most, to be
-// decided (chapter.Judge); a fail gets as many again to be confirmed.
-// Undecided after that, it is inconclusive.
+// decided (Judge); a fail gets as many again to be confirmed.
 const maxRounds = 40
 
-// confirmPause is how long the runner waits before the fresh rounds that
+// confirmPause is how long the protocol waits before the fresh rounds that
 // confirm a fail, so that they do not fall in the same burst of noise.
 const confirmPause = time.Second
 
@@ -58,19 +56,43 @@ var (
 // cells across processes (go test runs packages in parallel).
 const timingLockName = "concurrency101-book-timing.lock"
 
-func (o *Options) count() int {
+// Options configure Check and Record. The zero value works: batches of 5
+// rounds, an inconclusive expectation is no failure, timed runs are
+// verified against the chapter's golden output.
+type Options struct {
+	Count  int  // rounds per batch; default 5
+	Strict bool // an inconclusive expectation fails
+	Short  bool // skip the checks (go test -short)
+	// Update verifies the timed runs against the output the verified run
+	// printed, which -update is about to write, and makes Record store the
+	// measurements as the chapter's timing record.
+	Update bool
+	// Engine names what runs the cells, in the Machine and the record;
+	// default "yaegi".
+	Engine string
+}
+
+// Rounds returns the rounds per batch: Count, or 5.
+func (o *Options) Rounds() int {
 	if o.Count > 0 {
 		return o.Count
 	}
 	return 5
 }
 
-// timingSkipped says why timing checks cannot run in this process, or "".
-func (o *Options) timingSkipped() string {
+func (o *Options) engine() string {
+	if o.Engine == "" {
+		return "yaegi"
+	}
+	return o.Engine
+}
+
+// skipReason says why timing checks cannot run, or "".
+func skipReason(race, short bool) string {
 	switch {
-	case raceEnabled:
+	case race:
 		return "timing checks skipped under the race detector"
-	case o.Short:
+	case short:
 		return "timing checks skipped in short mode"
 	}
 	return ""
@@ -92,191 +114,250 @@ type round struct {
 	runs                  map[string]timedRun
 }
 
-// checkTimings times the cells the expectations name and judges the
-// expectations. run executes a cell again through its engine. results are
-// the verified first runs. The returned machine is nil when nothing was
-// timed.
-func checkTimings(ctx context.Context, ch *chapter.Chapter, exps []*chapter.Expectation, results map[string]*chapter.Result,
-	opts *Options, engine string, run func(*chapter.Cell) (*chapter.Result, error)) ([]*chapter.ExpectResult, *chapter.Machine, error) {
-	out := make([]*chapter.ExpectResult, len(exps))
-	skip := func(i int, reason string) {
-		out[i] = exps[i].Result(chapter.ExpectSkip, reason)
+// Check times the cells the expectations name and judges the
+// expectations, by the protocol of package runner's documentation
+// ("Timing expectations"). verified holds the verified first runs by cell
+// name; run executes a cell again. The returned machine is nil when
+// nothing was timed. The error is for what stops the checks: the context
+// ended, run failed.
+func Check(ctx context.Context, ch *chapter.Chapter, exps []*chapter.Expectation, verified map[string]*chapter.Result,
+	run func(*chapter.Cell) (*chapter.Result, error), opts Options) ([]*ExpectResult, *Machine, error) {
+	return newProtocol(ch, exps, verified, run, opts, skipReason(RaceEnabled, opts.Short)).check(ctx)
+}
+
+// A protocol is one check of a chapter's expectations: the rounds measured
+// so far and where each expectation stands.
+type protocol struct {
+	ch       *chapter.Chapter
+	exps     []*chapter.Expectation
+	verified map[string]*chapter.Result
+	run      func(*chapter.Cell) (*chapter.Result, error)
+	opts     Options
+	skip     string // why no expectation is checked, or ""
+
+	out     []*ExpectResult // the verdicts, by expectation; nil while open
+	state   []expState      // by expectation
+	cells   []*chapter.Cell // the timed cells, in chapter order
+	rounds  []round
+	machine Machine
+	procs   int
+	pause   bool // the next batch waits confirmPause first
+}
+
+// An expState is where one expectation stands.
+type expState struct {
+	active bool          // still measured
+	from   int           // the first round its verdict counts
+	first  *ExpectResult // a fail being confirmed
+}
+
+func newProtocol(ch *chapter.Chapter, exps []*chapter.Expectation, verified map[string]*chapter.Result,
+	run func(*chapter.Cell) (*chapter.Result, error), opts Options, skip string) *protocol {
+	return &protocol{ch: ch, exps: exps, verified: verified, run: run, opts: opts, skip: skip,
+		out: make([]*ExpectResult, len(exps)), state: make([]expState, len(exps)), procs: runtime.GOMAXPROCS(0)}
+}
+
+// check runs the protocol: batches of rounds until every expectation is
+// decided, a fail twice.
+func (p *protocol) check(ctx context.Context) ([]*ExpectResult, *Machine, error) {
+	if !p.screen() {
+		return p.out, nil, nil
 	}
+	unlock, err := lockTiming(ctx)
+	if err != nil {
+		return p.out, nil, err
+	}
+	defer unlock()
+	p.machine = describeMachine(p.opts.engine())
+	for {
+		cells := p.needed()
+		if len(cells) == 0 {
+			break
+		}
+		if p.pause {
+			select {
+			case <-ctx.Done():
+				return p.out, nil, ctx.Err()
+			case <-time.After(confirmPause):
+			}
+			p.pause = false
+		}
+		more, err := p.measure(len(p.rounds), p.opts.Rounds(), cells)
+		if err != nil {
+			return p.out, nil, err
+		}
+		p.rounds = append(p.rounds, more...)
+		p.judge()
+	}
+	if p.opts.Strict {
+		for _, r := range p.out {
+			if r.Status == ExpectInconclusive {
+				r.Status, r.Reason = ExpectFail, "inconclusive (-strict): "+r.Reason
+			}
+		}
+	}
+	return p.out, &p.machine, nil
+}
+
+// screen settles the expectations that cannot be timed (checks skipped, a
+// cell that failed, a value its verified run does not report) and
+// collects the cells of the others. It reports whether any are left.
+func (p *protocol) screen() bool {
 	timed := map[string]bool{}
-	for i, e := range exps {
-		if reason := opts.timingSkipped(); reason != "" {
-			skip(i, reason)
+	for i, e := range p.exps {
+		if p.skip != "" {
+			p.out[i] = NewResult(e, ExpectSkip, p.skip)
 			continue
 		}
 		for _, name := range e.Cells() {
-			switch r := results[name]; {
-			case out[i] != nil:
+			switch r := p.verified[name]; {
+			case p.out[i] != nil:
 			case r == nil || r.Status == chapter.Skip:
-				skip(i, "cell "+name+" did not run")
+				p.out[i] = NewResult(e, ExpectSkip, "cell "+name+" did not run")
 			case r.Status == chapter.Fail:
-				skip(i, "cell "+name+" failed")
+				p.out[i] = NewResult(e, ExpectSkip, "cell "+name+" failed")
 			}
 		}
-		if out[i] == nil && e.In != "" {
+		if p.out[i] == nil && e.In != "" {
 			// The verified run must report the values: a mistake
 			// in the chapter is found before any timing.
 			for _, label := range []string{e.Cell, e.Over} {
-				if _, err := chapter.ReportedValue(results[e.In].Stdout, label); err != nil && out[i] == nil {
-					out[i] = e.Result(chapter.ExpectFail, fmt.Sprintf("cell %s: %v", e.In, err))
+				if _, err := ReportedValue(p.verified[e.In].Stdout, label); err != nil && p.out[i] == nil {
+					p.out[i] = NewResult(e, ExpectFail, fmt.Sprintf("cell %s: %v", e.In, err))
 				}
 			}
 		}
-		if out[i] == nil {
+		if p.out[i] == nil {
+			p.state[i].active = true
 			for _, name := range e.Cells() {
 				timed[name] = true
 			}
 		}
 	}
-	if len(timed) == 0 {
-		return out, nil, nil
+	for _, c := range p.ch.Cells {
+		if timed[c.Name] {
+			p.cells = append(p.cells, c)
+		}
+	}
+	return len(p.cells) > 0
+}
+
+// needed returns the cells the undecided expectations time, in chapter
+// order.
+func (p *protocol) needed() []*chapter.Cell {
+	need := map[string]bool{}
+	for i, s := range p.state {
+		if s.active {
+			for _, name := range p.exps[i].Cells() {
+				need[name] = true
+			}
+		}
 	}
 	var cells []*chapter.Cell
-	for _, c := range ch.Cells {
-		if timed[c.Name] {
+	for _, c := range p.cells {
+		if need[c.Name] {
 			cells = append(cells, c)
 		}
 	}
+	return cells
+}
 
-	unlock, err := lockTiming(ctx)
-	if err != nil {
-		return out, nil, err
-	}
-	defer unlock()
-	m := describeMachine(engine)
-	procs := runtime.GOMAXPROCS(0)
-	measure := func(first, n int, cells []*chapter.Cell) ([]round, error) {
-		var rounds []round
-		for k := first; k < first+n; k++ {
-			rd := round{runs: map[string]timedRun{}}
-			rd.parallelism, rd.capacity = calibrateHook(procs)
-			for j := range cells {
-				c := cells[j]
-				if k%2 == 1 { // A B, B A: a drift of the machine's speed cancels out
-					c = cells[len(cells)-1-j]
-				}
-				probe := startProbe()
-				res, err := run(c)
-				if err != nil {
-					return nil, err
-				}
-				tr := timedRun{wall: res.Time, stdout: res.Stdout, others: math.NaN(), free: math.NaN(), steal: math.NaN()}
-				if others, steal, ok := othersHook(probe, max(res.CPU, res.ProcessCPU)); ok {
-					tr.others, tr.steal, tr.free = others, steal, float64(m.CPUs)-others
-				}
-				chapter.Verify(ch.Path, goldenFor(c, results[c.Name], opts.Update), res)
-				if res.Status != chapter.Pass {
-					tr.problem = fmt.Sprintf("timed run %d of cell %s failed: %s", k+1, c.Name, firstLine(strings.Join(append([]string{res.Error}, res.Problems...), "\n")))
-				}
-				rd.runs[c.Name] = tr
-			}
-			rounds = append(rounds, rd)
-		}
-		return rounds, nil
-	}
-	// The machine's capacity is the best the calibrations saw, counting
-	// the cores other processes took from them.
-	machine := func(rounds []round) (capacity float64, hi int) {
-		parallelism := 0.0
-		for _, rd := range rounds {
-			capacity = max(capacity, rd.capacity)
-			parallelism = max(parallelism, rd.parallelism)
-		}
-		capacity = min(capacity, float64(procs))
-		m.Parallelism = math.Round(parallelism*100) / 100
-		hi = clampCores(snapCeil(capacity), procs)
-		m.Cores = hi
-		return capacity, hi
-	}
-
-	// Rounds are measured in batches of Count until every expectation is
-	// decided (see chapter.Judge) or has had maxRounds. A fail is decided
-	// twice: after a pause, the expectation starts again on fresh rounds,
-	// and only a fail there too is reported. Noise the probes cannot see
-	// (another guest on the host) can sink a stretch of rounds; a program
-	// that really lost its speedup fails again.
-	type state struct {
-		active bool
-		from   int                   // the first round the verdict counts
-		first  *chapter.ExpectResult // a fail being confirmed
-	}
-	st := make([]state, len(exps))
-	for i := range exps {
-		st[i].active = out[i] == nil
-	}
-	batch, limit := opts.count(), max(maxRounds, opts.count())
+// measure runs n rounds of the cells, numbered from first, each after a
+// calibration, in alternating order.
+func (p *protocol) measure(first, n int, cells []*chapter.Cell) ([]round, error) {
 	var rounds []round
-	pause := false
-	for {
-		need := map[string]bool{}
-		for i, s := range st {
-			if s.active {
-				for _, name := range exps[i].Cells() {
-					need[name] = true
-				}
+	for k := first; k < first+n; k++ {
+		rd := round{runs: map[string]timedRun{}}
+		rd.parallelism, rd.capacity = calibrateHook(p.procs)
+		for j := range cells {
+			c := cells[j]
+			if k%2 == 1 { // A B, B A: a drift of the machine's speed cancels out
+				c = cells[len(cells)-1-j]
 			}
-		}
-		if len(need) == 0 {
-			break
-		}
-		var these []*chapter.Cell
-		for _, c := range cells {
-			if need[c.Name] {
-				these = append(these, c)
+			tr, err := p.timeRun(k, c)
+			if err != nil {
+				return nil, err
 			}
+			rd.runs[c.Name] = tr
 		}
-		if pause {
-			select {
-			case <-ctx.Done():
-				return out, nil, ctx.Err()
-			case <-time.After(confirmPause):
-			}
-			pause = false
-		}
-		more, err := measure(len(rounds), batch, these)
-		if err != nil {
-			return out, nil, err
-		}
-		rounds = append(rounds, more...)
-		capacity, hi := machine(rounds)
-		for i := range st {
-			s := &st[i]
-			if !s.active {
-				continue
-			}
-			r, decided := judgeRuns(exps[i], rounds[s.from:], capacity, hi, procs)
-			switch {
-			case decided && r.Status == chapter.ExpectFail && s.first == nil && !brokenRun(exps[i], rounds[s.from:]):
-				s.first, s.from, pause = r, len(rounds), true
-				continue
-			case !decided && len(r.Samples) < limit && len(rounds)-s.from < 2*limit:
-				continue
-			}
-			if s.first != nil {
-				fresh := len(rounds) - s.from
-				switch r.Status {
-				case chapter.ExpectFail:
-					r.Reason += fmt.Sprintf(" (confirmed over %d fresh rounds)", fresh)
-				case chapter.ExpectPass:
-					r.Reason = fmt.Sprintf("a first fail, %s, was not confirmed: %d fresh rounds passed", s.first.Summary(), fresh)
-				default:
-					r.Reason += fmt.Sprintf(" (after a first fail, %s, that %d fresh rounds did not confirm)", s.first.Summary(), fresh)
-				}
-			}
-			out[i], s.active = r, false
-		}
+		rounds = append(rounds, rd)
 	}
-	for i := range exps {
-		if opts.Strict && out[i].Status == chapter.ExpectInconclusive {
-			out[i].Status = chapter.ExpectFail
-			out[i].Reason = "inconclusive (-strict): " + out[i].Reason
-		}
+	return rounds, nil
+}
+
+// timeRun runs cell c once in round k, under a load probe, and verifies
+// the run.
+func (p *protocol) timeRun(k int, c *chapter.Cell) (timedRun, error) {
+	probe := startProbe()
+	res, err := p.run(c)
+	if err != nil {
+		return timedRun{}, err
 	}
-	return out, &m, nil
+	tr := timedRun{wall: res.Time, stdout: res.Stdout, others: math.NaN(), free: math.NaN(), steal: math.NaN()}
+	if others, steal, ok := othersHook(probe, max(res.CPU, res.ProcessCPU)); ok {
+		tr.others, tr.steal, tr.free = others, steal, float64(p.machine.CPUs)-others
+	}
+	chapter.Verify(p.ch.Path, goldenFor(c, p.verified[c.Name], p.opts.Update), res)
+	if res.Status != chapter.Pass {
+		tr.problem = fmt.Sprintf("timed run %d of cell %s failed: %s", k+1, c.Name, firstLine(strings.Join(append([]string{res.Error}, res.Problems...), "\n")))
+	}
+	return tr, nil
+}
+
+// capacity is the best the calibrations saw, counting the cores other
+// processes took from them, and the most cores it allows; it notes both
+// in the machine.
+func (p *protocol) capacity() (capacity float64, hi int) {
+	parallelism := 0.0
+	for _, rd := range p.rounds {
+		capacity = max(capacity, rd.capacity)
+		parallelism = max(parallelism, rd.parallelism)
+	}
+	capacity = min(capacity, float64(p.procs))
+	p.machine.Parallelism = math.Round(parallelism*100) / 100
+	hi = clampCores(snapCeil(capacity), p.procs)
+	p.machine.Cores = hi
+	return capacity, hi
+}
+
+// judge judges the undecided expectations on the rounds so far: each is
+// decided, or starts over on fresh rounds to confirm a fail, or waits for
+// another batch.
+func (p *protocol) judge() {
+	capacity, hi := p.capacity()
+	limit := max(maxRounds, p.opts.Rounds())
+	for i := range p.state {
+		s := &p.state[i]
+		if !s.active {
+			continue
+		}
+		rounds := p.rounds[s.from:]
+		r, decided := judgeRuns(p.exps[i], rounds, capacity, hi, p.procs)
+		switch {
+		case decided && r.Status == ExpectFail && s.first == nil && !brokenRun(p.exps[i], rounds):
+			s.first, s.from, p.pause = r, len(p.rounds), true
+			continue
+		case !decided && len(r.Samples) < limit && len(rounds) < 2*limit:
+			continue
+		}
+		if s.first != nil {
+			confirmed(r, s.first, len(rounds))
+		}
+		p.out[i], s.active = r, false
+	}
+}
+
+// confirmed notes in r, the verdict of fresh rounds, the first fail it
+// confirms or not.
+func confirmed(r, first *ExpectResult, fresh int) {
+	switch r.Status {
+	case ExpectFail:
+		r.Reason += fmt.Sprintf(" (confirmed over %d fresh rounds)", fresh)
+	case ExpectPass:
+		r.Reason = fmt.Sprintf("a first fail, %s, was not confirmed: %d fresh rounds passed", first.Summary(), fresh)
+	default:
+		r.Reason += fmt.Sprintf(" (after a first fail, %s, that %d fresh rounds did not confirm)", first.Summary(), fresh)
+	}
 }
 
 // judgeRuns judges one expectation on the rounds. Rounds during which
@@ -285,14 +366,14 @@ func checkTimings(ctx context.Context, ch *chapter.Chapter, exps []*chapter.Expe
 // The fewest usable cores is what the load left during the runs (the
 // median over rounds of the lesser of the pair), the most is the machine's
 // capacity, hi. decided is false when more rounds may decide.
-func judgeRuns(e *chapter.Expectation, rounds []round, capacity float64, hi, procs int) (*chapter.ExpectResult, bool) {
+func judgeRuns(e *chapter.Expectation, rounds []round, capacity float64, hi, procs int) (*ExpectResult, bool) {
 	type pair struct{ ratio, free, others, steal float64 }
 	var all, quiet []pair
 	for _, rd := range rounds {
 		ratio, runs, problem, ok := roundRatio(e, rd)
 		switch {
 		case problem != "":
-			return e.Result(chapter.ExpectFail, problem), true
+			return NewResult(e, ExpectFail, problem), true
 		case !ok:
 			continue // a round measuring other expectations' cells
 		}
@@ -322,29 +403,29 @@ func judgeRuns(e *chapter.Expectation, rounds []round, capacity float64, hi, pro
 			steal = append(steal, p.steal)
 		}
 	}
-	lo := min(clampCores(snapFloor(chapter.Median(free)), procs), hi)
-	r, decided := chapter.Judge(e, samples, lo, hi)
+	lo := min(clampCores(snapFloor(Median(free)), procs), hi)
+	r, decided := Judge(e, samples, lo, hi)
 	for _, o := range others {
 		r.Load = append(r.Load, math.Round(o*100)/100)
 	}
 	busy := ""
-	if o := chapter.Median(others); !math.IsNaN(o) && o > quietOthers {
+	if o := Median(others); !math.IsNaN(o) && o > quietOthers {
 		busy = fmt.Sprintf("other processes kept %.1f cores busy", o)
-		if st := chapter.Median(steal); st >= 0.05 {
+		if st := Median(steal); st >= 0.05 {
 			busy += fmt.Sprintf(" (the hypervisor took %.2f of them: steal time)", st)
 		}
 	}
 	switch {
-	case r.Status == chapter.ExpectSkip:
+	case r.Status == ExpectSkip:
 	case e.UsesCores() && hi == 1:
-		r.Status, decided = chapter.ExpectInconclusive, true
+		r.Status, decided = ExpectInconclusive, true
 		r.Reason = fmt.Sprintf("one usable core (GOMAXPROCS %d, measured capacity %.2f): a parallel speedup cannot show", procs, capacity)
 	case !enough && len(all) > 0:
 		// Load on the baseline's runs inflates the ratio, load on the
 		// other cell's deflates it: neither verdict can be trusted.
-		r.Status, decided = chapter.ExpectInconclusive, true
+		r.Status, decided = ExpectInconclusive, true
 		r.Reason = fmt.Sprintf("%s; %d of %d rounds were quiet: the load alone can make or break the ratio", busy, len(quiet), len(all))
-	case r.Status == chapter.ExpectInconclusive && busy != "":
+	case r.Status == ExpectInconclusive && busy != "":
 		r.Reason += " (" + busy + ")"
 	}
 	return r, decided
@@ -388,10 +469,10 @@ func roundRatio(e *chapter.Expectation, rd round) (ratio float64, runs []timedRu
 		if tr.problem != "" {
 			return 0, nil, tr.problem, true
 		}
-		a, err := chapter.ReportedValue(tr.stdout, e.Cell)
+		a, err := ReportedValue(tr.stdout, e.Cell)
 		if err == nil {
 			var b float64
-			if b, err = chapter.ReportedValue(tr.stdout, e.Over); err == nil && a <= 0 {
+			if b, err = ReportedValue(tr.stdout, e.Over); err == nil && a <= 0 {
 				err = fmt.Errorf("%q is %v: no ratio", e.Cell, a)
 			}
 			ratio = b / a
@@ -479,94 +560,4 @@ func lockTiming(ctx context.Context) (func(), error) {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-}
-
-// compareWithRecord notes, in each result, the ratio the chapter's timing
-// record holds for the same expectation and engine.
-func compareWithRecord(t *chapter.Timings, engine string, res []*chapter.ExpectResult) {
-	rec := t.Record(engine)
-	if rec == nil {
-		return
-	}
-	for _, r := range res {
-		if old := rec.Find(r.Text); old != nil && old.Ratio > 0 {
-			r.Recorded, r.RecordedOn = old.Ratio, rec.Machine.String()
-		}
-	}
-}
-
-// updateRecord stores today's measurements as the chapter's timing record
-// for the engine, keeping the other engines' records.
-func updateRecord(path string, t *chapter.Timings, m *chapter.Machine, count int, res []*chapter.ExpectResult) error {
-	rec := &chapter.TimingRecord{Engine: m.Engine, Machine: *m, Date: time.Now().UTC().Truncate(time.Second), Count: count}
-	for _, r := range res {
-		if len(r.Samples) == 0 {
-			continue
-		}
-		c := *r
-		c.Recorded, c.RecordedOn = 0, ""
-		rec.Expectations = append(rec.Expectations, &c)
-	}
-	if len(rec.Expectations) == 0 {
-		return nil
-	}
-	t.Set(rec)
-	return chapter.WriteTimings(path, t)
-}
-
-// timeChapter checks the chapter's timing expectations after its cells
-// ran: problems in the expect lines become chapter errors, the results go
-// into the report (and are printed), and with -update the measurements
-// become the chapter's timing record. The error is for what stops the
-// checks (the context ended, an engine failed).
-func timeChapter(ctx context.Context, ch *chapter.Chapter, rep *chapter.Report, results map[string]*chapter.Result,
-	opts *Options, engineFor func(string) (Engine, error)) error {
-	exps, errs := chapter.ParseExpects(ch)
-	for _, e := range errs {
-		rep.Errors = append(rep.Errors, e.Error())
-	}
-	if len(exps) == 0 {
-		return nil
-	}
-	engine := opts.engine()
-	if engine == "both" {
-		// Differential runs compare outputs; timings are the
-		// interpreter's, the engine a reader's run uses by default.
-		engine = "yaegi"
-	}
-	run := func(c *chapter.Cell) (*chapter.Result, error) {
-		name := engine
-		if c.Engine != "" {
-			name = c.Engine
-		}
-		e, err := engineFor(name)
-		if err != nil {
-			return nil, err
-		}
-		res, err := e.Run(ctx, c)
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return res, err
-	}
-	res, m, err := checkTimings(ctx, ch, exps, results, opts, engine, run)
-	if err != nil {
-		return err
-	}
-	rep.Expectations, rep.Machine = res, m
-	if m != nil {
-		t, err := chapter.ReadTimings(ch.Path)
-		if err != nil {
-			rep.Errors = append(rep.Errors, err.Error())
-			t = &chapter.Timings{}
-		}
-		compareWithRecord(t, m.Engine, res)
-		if opts.Update && err == nil {
-			if err := updateRecord(ch.Path, t, m, opts.count(), res); err != nil {
-				rep.Errors = append(rep.Errors, err.Error())
-			}
-		}
-	}
-	opts.report().expectations(ch, rep, opts.count())
-	return nil
 }

@@ -1,7 +1,8 @@
 //go:build race
 
-package runner
+package timing
 
-// raceEnabled reports that the binary was built with the race detector,
-// which slows goroutines unevenly: timings mean nothing then.
-const raceEnabled = true
+// RaceEnabled reports that the binary was built with the race detector,
+// which slows goroutines unevenly: timings mean nothing then, and Check
+// skips them.
+const RaceEnabled = true

@@ -1,0 +1,221 @@
+package timing
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/concurrency101/book/runner/chapter"
+)
+
+// The confidence a verdict needs. A pass needs the ratio to clear the
+// bound with 95% confidence; a fail, which turns a CI
+// run red, needs 99%. In between, the runner measures more rounds.
+const (
+	PassLevel = 0.05 // the chance a pass is wrong, at most
+	FailLevel = 0.01 // the chance a fail is wrong, at most
+)
+
+// RatioEstimate returns the Hodges-Lehmann estimate of a set of ratios
+// measured side by side, with confidence bounds from the Wilcoxon
+// signed-rank test, both on their logarithms (a ratio and its inverse are
+// symmetric there): the estimate is the median of the Walsh averages, the
+// geometric means of every pair of ratios (each with itself included); the
+// bounds are the Walsh averages of rank k and M-1-k, for the largest k with
+// P(T <= k) <= alpha, T the signed-rank statistic of n samples. The ratio
+// is at least lower, and at most upper, each with probability 1-alpha when
+// the log ratios are symmetric about their center, which pairs of timings
+// taken side by side are. Robust like the median (it breaks down at 29% of
+// outliers, the median at 50%), it needs about two thirds as many samples
+// as the sign test for the same precision. Too few samples for that
+// confidence give -Inf and +Inf: five samples all on one side of a value
+// happen by chance one time in 32.
+func RatioEstimate(ratios []float64, alpha float64) (estimate, lower, upper float64) {
+	if len(ratios) == 0 {
+		return 0, math.Inf(-1), math.Inf(1)
+	}
+	w := newWalsh(ratios)
+	lower, upper = w.bounds(alpha)
+	return w.estimate(), lower, upper
+}
+
+// walsh holds the sorted Walsh averages of the log ratios of n samples,
+// from which RatioEstimate takes the estimate and bounds at any level.
+type walsh struct {
+	n   int
+	avg []float64
+}
+
+func newWalsh(ratios []float64) walsh {
+	n := len(ratios)
+	logs := make([]float64, n)
+	for i, r := range ratios {
+		logs[i] = math.Log(r)
+	}
+	w := walsh{n: n, avg: make([]float64, 0, n*(n+1)/2)}
+	for i := range logs {
+		for j := i; j < n; j++ {
+			w.avg = append(w.avg, (logs[i]+logs[j])/2)
+		}
+	}
+	sort.Float64s(w.avg)
+	return w
+}
+
+func (w walsh) estimate() float64 { return math.Exp(Median(w.avg)) }
+
+func (w walsh) bounds(alpha float64) (lower, upper float64) {
+	k := signedRankCritical(w.n, alpha)
+	if k < 0 {
+		return math.Inf(-1), math.Inf(1)
+	}
+	return math.Exp(w.avg[k]), math.Exp(w.avg[len(w.avg)-1-k])
+}
+
+// signedRankCritical returns the largest k with P(T <= k) <= alpha, T the
+// Wilcoxon signed-rank statistic of n samples under the null hypothesis,
+// or -1 when even P(T <= 0) = 2^-n is more. The distribution is computed
+// exactly up to 500 samples, by the normal approximation beyond.
+func signedRankCritical(n int, alpha float64) int {
+	m := n * (n + 1) / 2
+	if n > 500 {
+		sd := math.Sqrt(float64(n*(n+1)*(2*n+1)) / 24)
+		z := math.Sqrt2 * math.Erfinv(1-2*alpha)
+		return int(math.Floor(float64(m)/2 - z*sd - 0.5))
+	}
+	// p[t] = P(T = t): each rank 1..n is in the sum with probability 1/2.
+	p := make([]float64, m+1)
+	p[0] = 1
+	top := 0
+	for r := 1; r <= n; r++ {
+		top += r
+		for t := top; t >= 0; t-- {
+			v := p[t]
+			if t >= r {
+				v += p[t-r]
+			}
+			p[t] = v / 2
+		}
+	}
+	k, cdf := -1, 0.0
+	for t := 0; t <= m; t++ {
+		if cdf += p[t]; cdf > alpha {
+			break
+		}
+		k = t
+	}
+	return k
+}
+
+// Judge checks an expectation against its paired ratios. The ratios are
+// time(Over)/time(Cell) of runs made side by side; the measurement is
+// their center, estimated as RatioEstimate does, which says how sure it
+// is: a pass needs the confidence bound (PassLevel) on the right side of
+// the bound, a fail needs the other bound (FailLevel) on the wrong side. decided is
+// false when the samples allow neither: more rounds may decide. The bound
+// is evaluated for every core count from lo to hi, the range the
+// machine's measured parallelism allows: a verdict that differs within the
+// range is inconclusive (and decided), since the machine could not show
+// which one holds.
+func Judge(e *chapter.Expectation, samples []float64, lo, hi int) (r *ExpectResult, decided bool) {
+	r = newResult(e)
+	r.Samples, r.Cores = samples, hi
+	if len(samples) == 0 {
+		r.Status, r.Reason = ExpectSkip, "no measurements"
+		return r, true
+	}
+	w := newWalsh(samples)
+	r.Ratio = w.estimate()
+	passLo, passHi := w.bounds(PassLevel)
+	failLo, failHi := w.bounds(FailLevel)
+	if !math.IsInf(passLo, 0) {
+		r.Low, r.High = passLo, passHi
+	}
+	if !e.UsesCores() {
+		lo = hi
+	}
+	if hi > lo {
+		r.CoresRange = fmt.Sprintf("%d-%d", lo, hi)
+	}
+	const pass, fail, open = 1, 2, 3
+	verdicts := map[int][]int{}
+	for c := lo; c <= hi; c++ {
+		b, err := e.Bound.Eval(c)
+		if err != nil {
+			r.Status, r.Reason = ExpectFail, "bound: "+err.Error()
+			return r, true
+		}
+		if c == hi { // shown: what the machine offers when nothing else runs
+			r.Bound = b
+			if e.Ideal != nil {
+				if r.Ideal, err = e.Ideal.Eval(c); err != nil {
+					r.Status, r.Reason = ExpectFail, "ideal: "+err.Error()
+					return r, true
+				}
+			}
+		}
+		v := open
+		switch {
+		case e.Op == ">=" && passLo >= b, e.Op == "<=" && passHi <= b:
+			v = pass
+		case e.Op == ">=" && failHi < b, e.Op == "<=" && failLo > b:
+			v = fail
+		}
+		verdicts[v] = append(verdicts[v], c)
+	}
+	n := len(samples)
+	switch {
+	case len(verdicts[pass]) > 0 && len(verdicts[fail]) > 0:
+		r.Status = ExpectInconclusive
+		r.Reason = fmt.Sprintf("the machine offered between %d and %d usable cores: the bound holds for %s, not for %s",
+			lo, hi, coreList(verdicts[pass]), coreList(verdicts[fail]))
+		return r, true
+	case len(verdicts[open]) > 0:
+		r.Status = ExpectInconclusive
+		if math.IsInf(passLo, 0) {
+			r.Reason = fmt.Sprintf("%d rounds are too few to decide", n)
+		} else {
+			r.Reason = fmt.Sprintf("%d rounds do not decide: the ratio is between %.2f and %.2f (90%% confidence), the bound %s %.2f is inside",
+				n, passLo, passHi, e.Op, r.Bound)
+		}
+		return r, false
+	case len(verdicts[fail]) > 0:
+		r.Status = ExpectFail
+		if e.Op == ">=" {
+			r.Reason = fmt.Sprintf("speedup %.2fx is not >= %.2f: over %d rounds it is at most %.2f (99%% confidence)", r.Ratio, r.Bound, n, failHi)
+		} else {
+			r.Reason = fmt.Sprintf("speedup %.2fx is not <= %.2f: over %d rounds it is at least %.2f (99%% confidence)", r.Ratio, r.Bound, n, failLo)
+		}
+		return r, true
+	}
+	r.Status = ExpectPass
+	return r, true
+}
+
+func coreList(cs []int) string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = strconv.Itoa(c)
+	}
+	if len(s) == 1 && s[0] == "1" {
+		return "1 core"
+	}
+	return strings.Join(s, ", ") + " cores"
+}
+
+// Median returns the median of v (the mean of the middle two for an even
+// count), or 0 for none.
+func Median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if n := len(s); n%2 == 1 {
+		return s[n/2]
+	} else {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+}
