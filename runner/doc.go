@@ -144,7 +144,8 @@ runs, its highest the capacity, each rounded to the nearest integer within
 On a shared machine a handful of ratios is noisy (on the two-core VM
 this book is checked on, identical runs differ by up to 30%), so a
 verdict needs confidence, not just a median on the right side
-(timing.Judge, timing.RatioEstimate). The ratio is the Hodges-Lehmann
+(package [github.com/concurrency101/book/runner/timing]: Judge,
+RatioEstimate). The ratio is the Hodges-Lehmann
 estimate of the paired ratios, on their logarithms: the median of the
 geometric means of every pair of them, as robust as a median to a few
 wild rounds, but more precise; its confidence interval comes from the
@@ -169,7 +170,9 @@ An expectation is
 	              during more than half the rounds (load on one cell of a
 	              pair can make or break the ratio), or when 40 quiet
 	              rounds left it open. Inconclusive is reported and is not
-	              a failure, unless -strict is given.
+	              a failure, unless -strict is given;
+	skipped       when a cell it names failed or did not run, or timing
+	              checks are skipped (below).
 
 A FAIL is decided twice before it is reported: after a pause of a second,
 the expectation starts again on fresh rounds, and only a fail there too is
@@ -177,15 +180,22 @@ reported. Noise no probe sees (another guest of the host) can sink a
 stretch of rounds; a program that lost its speedup fails again. The report
 says when a first fail was not confirmed.
 
-Timing checks are skipped, and say so, under the race detector and with
--short (Options.Short; tests pass testing.Short()).
+Timing checks are skipped, and say so, under the race detector (it slows
+goroutines unevenly) and with -short (Options.Short; tests pass
+testing.Short()).
 
-The report prints the measurement against the bound and the ideal:
+After the chapter's cells, the report prints where the rounds ran, then
+each expectation: the measurement against the bound and the ideal, its
+verdict, the reason of any verdict but a plain ok, and how it compares with
+the timing record (below):
 
-	timing  chapters/cpu.md: batches of 5 rounds on 2 cpus, GOMAXPROCS 2, ...
+	timing  chapters/cpu.md: batches of 5 rounds on 2 cpus, GOMAXPROCS 2, parallelism 1.97, linux/amd64, go1.26.8, engine yaegi v0.16.1
 	expect  chapters/cpu.md:403 speedup cpu-pool over cpu-sync: 1.93x [1.88, 1.97] over 10 rounds (bound >= 1.60, ideal 2.00; 97% of ideal) ok
+	        recorded 1.95x on 2 cpus, GOMAXPROCS 2, ...; today 99% of that
 
-The bracket is the ratio's 90% confidence interval.
+The bracket is the ratio's 90% confidence interval; "cores 1-2" inside
+the parentheses gives the range of cores the load allowed, when it is more
+than one value.
 
 With -update, the measurements are stored beside the chapter, in
 chapters/cpu.timings.json (timing.Timings: one record per engine, with the
@@ -195,13 +205,32 @@ record. The record is information, never a verdict: machines differ.
 
 # Running, updating
 
-The command go run ./cmd/run runs chapters and reports like go test:
+The command go run ./cmd/run runs chapters and reports like go test: a
+line per cell as soon as it is done, ok or FAIL, with its file:line, name
+and time; below a failed cell, indented, its output (unless a diff shows
+it) and its problems; then the chapter's own problems (a malformed
+attribute, an expect line naming no cell) and its summary line, which
+counts the cells and, when the chapter has timing expectations, their
+verdicts ("; 2 expectations: 1 ok, 1 inconclusive"). For the chapter
+runner/testdata/doc/cpu.md, as chapters/cpu.md (TestDocReport checks that
+this is what the runner prints):
 
-	ok   chapters/cpu.md:42 cpu-sync (0.61s)
-	--- FAIL chapters/cpu.md:88 cpu-pool (0.35s)
-	    chapters/cpu.md:88: cell cpu-pool: output mismatch
-	    [unified diff of want and got]
-	FAIL chapters/cpu.md 3 cells, 1 failed (1.20s)
+	ok      chapters/cpu.md:6 cpu-sync (0.61s)
+	FAIL    chapters/cpu.md:24 cpu-pool (0.35s)
+	        chapters/cpu.md:38: cell cpu-pool: output mismatch
+	        --- want
+	        +++ got
+	        @@ -1,1 +1,1 @@
+	        -sum = 3003
+	        +sum = 2997
+	FAIL    chapters/cpu.md 3 cells: 1 passed, 1 failed, 1 skipped (1.20s)
+
+With -v, every cell's output is shown, and a skip line for each cell that
+did not run (norun, or not selected by -run). A chapter without Go cells
+reports "?       chapters/x.md [no go cells]"; after several chapters a
+last line sums up the run: "PASS 3 chapters, 40 cells, 0 failed (12.30s)".
+The exit code is 0 when every check passed, 1 when one failed, 2 for a
+usage or infrastructure error.
 
 With -update, the captured output of every cell that passed, or failed only by
 a mismatch, is written into its output blocks (a missing block is created
@@ -212,6 +241,7 @@ writing, -update parses its result: if a cell would change, a cell would
 not carry its new block, another block would change hands, or any text
 outside the output blocks would differ (Markdown containers make this
 possible), nothing is written and the chapter's line says why.
+
 # Execution
 
 Each chapter runs in a worker process: the runner starts its own
@@ -239,11 +269,18 @@ type-checking): wall-clock and CPU time of the worker process.
 # JSON events
 
 With -json the command prints one JSON object per line, as go test -json
-does (see [Event]): Action "start" when a chapter begins; for each cell,
-Action "pass", "fail" or "skip" with Chapter, Cell, Line, Kind ("program"
-or "fragment"), Engine, Elapsed and CPU (seconds), Stdout, Stderr, Error
-(how the run failed) and Problems (why the check failed, diffs included);
-at the end of a chapter, Action "pass", "fail" or "skip" without Cell, with
-Output holding chapter-level messages.
+does (see [github.com/concurrency101/book/runner/report.Event]), and no
+text: Action "start" when a chapter begins; for each cell, Action "pass",
+"fail" or "skip" with Chapter, Cell, Line, Kind ("program" or
+"fragment"), Engine, Elapsed and CPU (seconds), Stdout, Stderr, Error (how
+the run failed) and Problems (why the check failed, diffs included); for
+each timing expectation, Action "expect" with Chapter, Line, Expect (its
+result, as the timing record stores it: status "pass", "fail",
+"inconclusive" or "skip", reason, ratio with its 90% bounds low and high,
+the samples and the load of each round, bound, ideal, cores, cores_range,
+recorded and recorded_on; see timing.ExpectResult) and Machine (where the
+rounds ran, absent when nothing was timed); at the end of a chapter,
+Action "pass", "fail" or "skip" without Cell, with Elapsed and with Output
+holding chapter-level messages.
 */
 package runner

@@ -189,3 +189,34 @@ func noWorkers() error {
 	}
 	return nil
 }
+
+// TestDocReport: the example report of the package documentation
+// ("Running, updating") is what the runner prints for its fixture,
+// testdata/doc/cpu.md, run as chapters/cpu.md, times aside.
+func TestDocReport(t *testing.T) {
+	doc, err := os.ReadFile("doc.go")
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(doc), "\n# Running, updating\n")
+	require.True(t, ok, "doc.go has no section Running, updating")
+	var want strings.Builder
+	for _, line := range strings.Split(section, "\n") {
+		if text, ok := strings.CutPrefix(line, "\t"); ok {
+			want.WriteString(text + "\n")
+		} else if want.Len() > 0 {
+			break // the end of the first indented block
+		}
+	}
+	require.NotZero(t, want.Len(), "no example report under Running, updating")
+
+	dir := t.TempDir()
+	src, err := os.ReadFile("testdata/doc/cpu.md")
+	require.NoError(t, err)
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "chapters"), 0o755))
+	path := filepath.Join(dir, "chapters", "cpu.md")
+	require.NoError(t, os.WriteFile(path, src, 0o644))
+	var out, stderr bytes.Buffer
+	assert.Equal(t, 1, Command(context.Background(), []string{path}, &out, &stderr), stderr.String())
+	got := strings.ReplaceAll(out.String(), dir+"/", "")
+	assert.Equal(t, maskTimes.ReplaceAllString(want.String(), "(T)"), maskTimes.ReplaceAllString(got, "(T)"),
+		"doc.go's example report (want) is not what the runner prints (got)")
+}

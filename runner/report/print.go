@@ -14,8 +14,8 @@ import (
 
 // An Event is one line of the -json report, in the manner of go test -json.
 // Action is "start" (a chapter begins), "pass", "fail" or "skip" for a cell
-// (Cell set) or for a whole chapter (Cell empty), "output" for a chapter
-// level message.
+// (Cell set) or for a whole chapter (Cell empty, Output holding its
+// chapter-level messages), "expect" for a timing expectation (Expect).
 type Event struct {
 	Time     time.Time `json:"Time"`
 	Action   string    `json:"Action"`

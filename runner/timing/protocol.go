@@ -360,12 +360,11 @@ func confirmed(r, first *ExpectResult, fresh int) {
 	}
 }
 
-// judgeRuns judges one expectation on the rounds. Rounds during which
-// other processes kept more than quietOthers cores busy are left out; when
-// fewer than half the rounds were quiet the expectation is inconclusive.
-// The fewest usable cores is what the load left during the runs (the
-// median over rounds of the lesser of the pair), the most is the machine's
-// capacity, hi. decided is false when more rounds may decide.
+// judgeRuns judges one expectation on the rounds, the loud ones (more
+// than quietOthers) left out, with cores from what the load left free
+// (the median over rounds of the lesser of the pair) to the machine's
+// capacity, hi, as package runner's documentation says. decided is false
+// when more rounds may decide.
 func judgeRuns(e *chapter.Expectation, rounds []round, capacity float64, hi, procs int) (*ExpectResult, bool) {
 	type pair struct{ ratio, free, others, steal float64 }
 	var all, quiet []pair

@@ -10,9 +10,8 @@ import (
 	"github.com/concurrency101/book/runner/chapter"
 )
 
-// The confidence a verdict needs. A pass needs the ratio to clear the
-// bound with 95% confidence; a fail, which turns a CI
-// run red, needs 99%. In between, the runner measures more rounds.
+// The confidence a verdict needs (see package runner's documentation,
+// "Timing expectations"): a fail, which turns a CI run red, needs more.
 const (
 	PassLevel = 0.05 // the chance a pass is wrong, at most
 	FailLevel = 0.01 // the chance a fail is wrong, at most
@@ -109,16 +108,13 @@ func signedRankCritical(n int, alpha float64) int {
 	return k
 }
 
-// Judge checks an expectation against its paired ratios. The ratios are
-// time(Over)/time(Cell) of runs made side by side; the measurement is
-// their center, estimated as RatioEstimate does, which says how sure it
-// is: a pass needs the confidence bound (PassLevel) on the right side of
-// the bound, a fail needs the other bound (FailLevel) on the wrong side. decided is
-// false when the samples allow neither: more rounds may decide. The bound
-// is evaluated for every core count from lo to hi, the range the
-// machine's measured parallelism allows: a verdict that differs within the
-// range is inconclusive (and decided), since the machine could not show
-// which one holds.
+// Judge checks an expectation against its paired ratios, time(Over) /
+// time(Cell) of runs made side by side, for every core count from lo to
+// hi, by the rules of package runner's documentation ("Timing
+// expectations"): the ratio is estimated as RatioEstimate does, a pass
+// needs its PassLevel bound on the right side of the bound, a fail its
+// FailLevel bound on the wrong side. decided is false when more rounds may
+// decide.
 func Judge(e *chapter.Expectation, samples []float64, lo, hi int) (r *ExpectResult, decided bool) {
 	r = newResult(e)
 	r.Samples, r.Cores = samples, hi
