@@ -45,7 +45,7 @@ func BenchmarkCellOverhead(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			e, err := newYaegiEngine(ch, &Options{})
+			e, err := newInterpEngine(ch, &Options{})
 			if err != nil {
 				b.Fatal(err)
 			}

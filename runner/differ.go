@@ -88,7 +88,7 @@ func divergence(c *chapter.Cell, y, g *chapter.Result) []string {
 	if !sameEnding(y, g) {
 		probs = append(probs, fmt.Sprintf("the cell ends differently\n    yaegi: %s\n    go:    %s", ending(y), ending(g)))
 	}
-	if y.FailKind == "timeout" && g.FailKind == "timeout" || c.Unchecked {
+	if y.FailKind == chapter.FailTimeout && g.FailKind == chapter.FailTimeout || c.Unchecked {
 		// How far each got is a matter of speed; an unchecked cell's
 		// output differs between any two runs.
 		return probs
@@ -122,12 +122,12 @@ func sameEnding(y, g *chapter.Result) bool {
 	if y.FailKind == g.FailKind {
 		return true
 	}
-	return y.FailKind == "timeout" && g.FailKind == "panic" && strings.HasPrefix(g.Error, "fatal error: all goroutines are asleep")
+	return y.FailKind == chapter.FailTimeout && g.FailKind == chapter.FailPanic && strings.HasPrefix(g.Error, "fatal error: all goroutines are asleep")
 }
 
 func ending(r *chapter.Result) string {
 	if r.FailKind == "" {
 		return "ran to the end"
 	}
-	return r.FailKind + " (" + r.Error + ")"
+	return string(r.FailKind) + " (" + r.Error + ")"
 }

@@ -130,10 +130,10 @@ func TestDivergence(t *testing.T) {
 		{"unordered", unordered, chapter.Result{Stdout: "a\nb\n"}, chapter.Result{Stdout: "b\na\n"}, ""},
 		{"unordered content", unordered, chapter.Result{Stdout: "a\nb\n"}, chapter.Result{Stdout: "b\nc\n"}, "stdout differs (unordered)"},
 		{"stderr", plain, chapter.Result{Stderr: "x\n"}, chapter.Result{}, "stderr differs"},
-		{"ending", plain, chapter.Result{}, chapter.Result{FailKind: "panic", Error: "panic: boom"}, "yaegi: ran to the end\n    go:    panic (panic: boom)"},
-		{"messages differ", plain, chapter.Result{FailKind: "compile", Error: "1:1: undefined: x"}, chapter.Result{FailKind: "compile", Error: "1:1: undefined: x (gc)"}, ""},
-		{"deadlock", plain, chapter.Result{FailKind: "timeout", Stdout: "a"}, chapter.Result{FailKind: "panic", Error: "fatal error: all goroutines are asleep - deadlock!", Stdout: "a"}, ""},
-		{"both timed out", plain, chapter.Result{FailKind: "timeout", Stdout: "1\n"}, chapter.Result{FailKind: "timeout", Stdout: "1\n2\n3\n"}, ""},
+		{"ending", plain, chapter.Result{}, chapter.Result{FailKind: chapter.FailPanic, Error: "panic: boom"}, "yaegi: ran to the end\n    go:    panic (panic: boom)"},
+		{"messages differ", plain, chapter.Result{FailKind: chapter.FailCompile, Error: "1:1: undefined: x"}, chapter.Result{FailKind: chapter.FailCompile, Error: "1:1: undefined: x (gc)"}, ""},
+		{"deadlock", plain, chapter.Result{FailKind: chapter.FailTimeout, Stdout: "a"}, chapter.Result{FailKind: chapter.FailPanic, Error: "fatal error: all goroutines are asleep - deadlock!", Stdout: "a"}, ""},
+		{"both timed out", plain, chapter.Result{FailKind: chapter.FailTimeout, Stdout: "1\n"}, chapter.Result{FailKind: chapter.FailTimeout, Stdout: "1\n2\n3\n"}, ""},
 	} {
 		probs := divergence(tc.c, &tc.y, &tc.g)
 		if tc.want == "" {

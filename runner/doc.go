@@ -91,11 +91,29 @@ not compared. An output block with no cell before it is an error.
 
 # Failures
 
-A cell fails when it does not compile, panics (in main or in any goroutine
-it started), calls os.Exit with a non-zero status, exceeds its timeout, or
-when its output differs from the golden output. A cell with fails="KIND"
-passes exactly when it fails that way. Output captured up to a failure is
-kept and reported.
+A run that does not end normally ends in one of these ways
+(chapter.FailKind, the fail_kind of a result):
+
+	compile      the cell does not build: a compile error at the chapter's
+	             line, or a construct the rewrite cannot give Go's
+	             semantics (see Engines)
+	panic        a panic in main or in any goroutine the cell started, or
+	             a fatal error of the runtime ("fatal error: all goroutines
+	             are asleep - deadlock!" under the go engine)
+	exit         os.Exit or log.Fatal with a non-zero status
+	timeout      the cell's timeout passed (under the interpreter, a
+	             deadlock too: the worker has goroutines of its own)
+	race         the race detector found a data race (cells with race)
+	memory       the cell exceeded the memory limit (2 GiB)
+	crash        the process that ran the cell died with no reason the
+	             runner can read (a signal, a worker that vanished)
+	interrupted  the run was stopped (Ctrl-C) before the cell ended
+
+A cell fails when its run ends in any of these ways, or when its output
+differs from the golden output. A cell with fails="KIND" passes exactly when
+it fails that way; KIND is one of the first six: crash and interrupted are
+the runner's conditions, not behaviour a chapter can promise. Output
+captured up to a failure is kept and reported.
 
 # Timing expectations
 
@@ -253,18 +271,62 @@ cell between fences, at most 1 MiB per stream (the rest is dropped with a
 notice, and a cell with golden output then fails).
 
 A cell that panics (in any goroutine), calls os.Exit or log.Fatal, exceeds
-the worker's memory limit (2 GiB; fails="memory") or its timeout fails with
-that reason and the output it printed so far. The worker is then replaced,
-and the session is rebuilt by running the fragments that succeeded again,
-their output discarded. A timeout reports where the cell's goroutines were
-("timeout after 2s; goroutines: 3 in select"). A program whose goroutines
-outlive main also costs its worker, as the end of main ends them in Go.
-Output that goroutines of earlier fragments write between cells is dropped;
-what they write while a later cell runs is that cell's. GOMAXPROCS, the
-environment and the working directory are restored after every cell.
+the worker's memory limit (2 GiB) or its timeout fails with that reason
+(panic, exit, memory, timeout; crash when the worker died without a
+readable reason) and the output it printed so far. The worker is then
+replaced, and the session is rebuilt by running the fragments that
+succeeded again, their output discarded. At a timeout the worker reports
+where the cell's goroutines were ("timeout after 2s; goroutines: 3 in
+select") and exits: a running interpreter is never asked to stop, since
+its cancellation races with the code it runs, and interpreted goroutines
+could go on anyway. A program whose goroutines outlive main also costs its
+worker, as the end of main ends them in Go. Output that goroutines of
+earlier fragments write between cells is dropped; what they write while a
+later cell runs is that cell's. GOMAXPROCS, the environment and the working
+directory are restored after every cell.
 
 Times are measured around the execution only (after parsing and
 type-checking): wall-clock and CPU time of the worker process.
+
+# Engines
+
+Two engines run cells (-engine, Options.Engine):
+
+	yaegi  the default: the interpreter, in worker processes (see
+	       Execution). A chapter's cells start in milliseconds and its
+	       fragments share one session. Before a cell runs, package
+	       rewrite gives it the semantics of Go 1.22 and later
+	       (per-iteration loop variables, range over int, deferred
+	       arguments read at the defer, ...); what it cannot give is
+	       refused at the cell's line with the construct named and
+	       engine="go" suggested (a compile failure).
+	go     the Go toolchain: each cell is built with go build, in a
+	       temporary module that requires this repository, and runs as a
+	       process of its own. A fragment runs as one program that holds
+	       the session so far: the imports and declarations of the
+	       fragments that succeeded, their statements in func main, a
+	       fence, then its own statements; what comes before the fence is
+	       discarded, and the cell's time and spans are its own
+	       statements'. //line directives keep compile errors, panics and
+	       goroutine dumps at the chapter's lines. At a timeout the program
+	       gets SIGQUIT, and the report says at which lines of the chapter
+	       its goroutines were; the memory limit is its data segment limit.
+
+A cell with engine="go" runs under the go engine whatever -engine says. A
+cell with race is built with -race, and so runs under go: a race the
+detector reports fails it with the kind race, naming both accesses at the
+chapter's lines ("race: data race: read at chapters/x.md:14, previous
+write at chapters/x.md:14"); fails="race" expects one.
+
+With -engine=both, what go test ./... uses for every chapter, each cell
+runs under the interpreter and then under the toolchain, and a cell whose
+two runs disagree fails ("engines disagree"): on how each ended (the kind;
+a deadlock the Go runtime reports counts as the interpreter's timeout) and,
+unless both timed out or the cell is unchecked, on each stream, by the
+comparison rules of output blocks. The toolchain is the oracle: output the
+interpreter prints and go run would not is a bug of the chapter, and
+-update never writes an output the engines disagree on. The result
+reported is the interpreter's, with the toolchain's in Result.Other.
 
 # JSON events
 

@@ -3,8 +3,6 @@ package runner
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,11 +16,12 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/internal/stackdump"
+	"github.com/concurrency101/book/runner/internal/worker"
 	"github.com/concurrency101/book/runner/timeline"
 	"golang.org/x/sys/unix"
 )
@@ -30,6 +29,10 @@ import (
 // bookModule is the module path of this repository; cells import its
 // packages (runner/timeline) and its dependencies (golang.org/x/sync).
 const bookModule = "github.com/concurrency101/book"
+
+// This file is the go engine, named as cells and flags name it
+// (engine="go", -engine=go): it runs cells with the Go toolchain, which is
+// the oracle for what a cell prints (see differ.go).
 
 // goEngine runs cells with the installed Go toolchain: each cell becomes a
 // program that is built in a temporary module (which requires this
@@ -59,14 +62,14 @@ type goEngine struct {
 type goFragment struct {
 	cell    *chapter.Cell
 	imports []goImport
-	decls   []chunk
-	stmts   []chunk  // the statements, := turned into = where nothing is new
-	defined []string // variables the statements declare in func main's scope
+	decls   []worker.Chunk
+	stmts   []worker.Chunk // the statements, := turned into = where nothing is new
+	defined []string       // variables the statements declare in func main's scope
 	time    time.Duration
 }
 
 type goImport struct {
-	spec importSpec
+	spec worker.ImportSpec
 	line int
 }
 
@@ -83,10 +86,7 @@ func newGoEngine(ch *chapter.Chapter, opts *Options) (*goEngine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &goEngine{ch: ch, opts: opts, goCmd: goCmd, dir: dir}
-	var nb [12]byte
-	_, _ = rand.Read(nb[:])
-	e.nonce = hex.EncodeToString(nb[:])
+	e := &goEngine{ch: ch, opts: opts, goCmd: goCmd, dir: dir, nonce: newNonce()}
 	if err := writeCellModule(dir, root); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -101,9 +101,9 @@ func (e *goEngine) Close() error { return os.RemoveAll(e.dir) }
 // Run builds and runs one cell.
 func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, error) {
 	e.seq++
-	res := &chapter.Result{Cell: c.Name, Line: c.Line, Engine: "go", Kind: kindName(c)}
+	res := newResult(c, e.Name())
 	if c.Program {
-		src := lineDirective(e.ch.Path, c.CodeLine, 1) + c.Code
+		src := worker.LineDirective(e.ch.Path, c.CodeLine, 1) + c.Code
 		bin, err := e.build(ctx, src, c.Race, res)
 		if err != nil || bin == "" {
 			return res, err
@@ -113,7 +113,7 @@ func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, e
 	}
 	f, err := e.fragment(c)
 	if err != nil {
-		res.FailKind, res.Error = "compile", err.Error()
+		res.FailKind, res.Error = chapter.FailCompile, err.Error()
 		return res, nil
 	}
 	src, unused := e.assemble(f, nil), map[string]bool(nil)
@@ -121,13 +121,13 @@ func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, e
 	if err != nil {
 		return res, err
 	}
-	if bin == "" && res.FailKind == "compile" {
+	if bin == "" && res.FailKind == chapter.FailCompile {
 		// An import that no statement of the session uses is not an
 		// error in a notebook (a later fragment may use it): drop those
 		// and build again, or explain the errors that remain.
 		unused = unusedImports(res.Error)
 		if len(unused) > 0 && onlyUnusedImports(res.Error) {
-			*res = chapter.Result{Cell: res.Cell, Line: res.Line, Engine: res.Engine, Kind: res.Kind}
+			res = newResult(c, e.Name())
 			if bin, err = e.build(ctx, e.assemble(f, unused), c.Race, res); err != nil {
 				return res, err
 			}
@@ -161,7 +161,7 @@ func (e *goEngine) fragment(c *chapter.Cell) (*goFragment, error) {
 			known[n] = true
 		}
 	}
-	for _, ch := range splitFragment(c.Code, c.CodeLine) {
+	for _, ch := range worker.SplitFragment(c.Code, c.CodeLine) {
 		switch ch.Kind {
 		case "import":
 			for _, s := range ch.Imports {
@@ -241,7 +241,7 @@ func (e *goEngine) assemble(f *goFragment, drop map[string]bool) string {
 			if im.spec.Path == bookModule+"/runner/timeline" {
 				timelineName = "bookrt_timeline"
 			}
-			b.WriteString(lineDirective(path, im.line, 1))
+			b.WriteString(worker.LineDirective(path, im.line, 1))
 			b.WriteString(key + "\n")
 		}
 	}
@@ -253,7 +253,7 @@ func (e *goEngine) assemble(f *goFragment, drop map[string]bool) string {
 	b.WriteString(")\n")
 	for _, fr := range frags {
 		for _, d := range fr.decls {
-			b.WriteString(lineDirective(path, d.Line, d.Col))
+			b.WriteString(worker.LineDirective(path, d.Line, d.Col))
 			b.WriteString(d.Code + "\n")
 		}
 	}
@@ -282,7 +282,7 @@ func (e *goEngine) assemble(f *goFragment, drop map[string]bool) string {
 			b.WriteString(generated + "bookrt_fence()\n")
 		}
 		for _, s := range fr.stmts {
-			b.WriteString(lineDirective(path, s.Line, s.Col))
+			b.WriteString(worker.LineDirective(path, s.Line, s.Col))
 			b.WriteString(s.Code + "\n")
 		}
 	}
@@ -333,7 +333,7 @@ func (e *goEngine) build(ctx context.Context, src string, race bool, res *chapte
 	if !errors.As(err, &ee) || ctx.Err() != nil {
 		return "", fmt.Errorf("go build: %w", err)
 	}
-	res.FailKind, res.Error = "compile", buildErrors(out.String())
+	res.FailKind, res.Error = chapter.FailCompile, buildErrors(out.String())
 	return "", nil
 }
 
@@ -401,29 +401,29 @@ func (e *goEngine) explainCompile(msg string, f *goFragment) string {
 // process group. With fenced, only what follows the fence is the cell's;
 // replay is added to the timeout for the earlier fragments' statements.
 func (e *goEngine) run(ctx context.Context, c *chapter.Cell, bin string, fenced bool, replay time.Duration, res *chapter.Result) {
-	timeout := e.opts.timeout(c)
-	work := filepath.Join(e.dir, "work")
-	spansFile := filepath.Join(e.dir, fmt.Sprintf("spans%d.jsonl", e.seq))
-	fenceFile := filepath.Join(e.dir, fmt.Sprintf("fence%d", e.seq))
-	defer os.Remove(spansFile)
-	defer os.Remove(fenceFile)
-	defer os.Remove(bin)
-	var fenceMark []byte
-	if fenced {
-		fenceMark = []byte(fence(e.nonce, 0, "fragment"))
+	p := &goRun{
+		spansFile: filepath.Join(e.dir, fmt.Sprintf("spans%d.jsonl", e.seq)),
+		fenceFile: filepath.Join(e.dir, fmt.Sprintf("fence%d", e.seq)),
+		stdout:    newStream(e.opts.outputCap(), e.nonce),
+		stderr:    newStream(e.opts.outputCap(), e.nonce),
+		timeout:   e.opts.timeout(c),
 	}
-	stdout := &capture{max: e.opts.outputCap(), fence: fenceMark}
-	stderr := &capture{max: e.opts.outputCap(), fence: fenceMark}
+	if fenced {
+		p.fence = fence(e.nonce, 0, "fragment")
+	}
+	defer os.Remove(p.spansFile)
+	defer os.Remove(p.fenceFile)
+	defer os.Remove(bin)
 	cmd := exec.Command(bin)
-	cmd.Dir = work
-	cmd.Env = append(environWithout(workerEnv), "BOOK_TIMELINE="+spansFile, "BOOK_FENCE="+fenceFile)
-	cmd.Stdout, cmd.Stderr = stdout, stderr
+	cmd.Dir = filepath.Join(e.dir, "work")
+	cmd.Env = append(environWithout(workerEnv), "BOOK_TIMELINE="+p.spansFile, "BOOK_FENCE="+p.fenceFile)
+	cmd.Stdout, cmd.Stderr = p.stdout, p.stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	// A grandchild holding the pipes open must not keep the cell running.
 	cmd.WaitDelay = 2 * time.Second
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
-		res.FailKind, res.Error = "crash", "starting the program: "+err.Error()
+		res.FailKind, res.Error = chapter.FailCrash, "starting the program: "+err.Error()
 		return
 	}
 	if !c.Race {
@@ -435,15 +435,14 @@ func (e *goEngine) run(ctx context.Context, c *chapter.Cell, bin string, fenced 
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	timer := time.NewTimer(timeout + replay)
+	timer := time.NewTimer(p.timeout + replay)
 	defer timer.Stop()
-	timedOut := false
 	select {
 	case <-done:
 	case <-timer.C:
 		// SIGQUIT makes the Go runtime print every goroutine's stack,
 		// which says where the cell was stuck; then the group goes.
-		timedOut = true
+		p.timedOut = true
 		_ = cmd.Process.Signal(syscall.SIGQUIT)
 		select {
 		case <-done:
@@ -454,40 +453,57 @@ func (e *goEngine) run(ctx context.Context, c *chapter.Cell, bin string, fenced 
 	case <-ctx.Done():
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-done
-		res.FailKind, res.Error = "interrupted", "interrupted"
+		res.FailKind, res.Error = chapter.FailInterrupted, "interrupted"
 	}
 	end := time.Now()
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // leftovers of the group
+	p.ps, p.start, p.end = cmd.ProcessState, t0, end
+	e.collect(p, res)
+}
 
-	res.Time = end.Sub(t0)
-	if ps := cmd.ProcessState; ps != nil {
-		res.CPU = ps.UserTime() + ps.SystemTime()
+// A goRun is one run of a built cell: where it writes, and how it went.
+type goRun struct {
+	spansFile, fenceFile string
+	fence                string // "" for a program
+	stdout, stderr       *stream
+	timeout              time.Duration
+	timedOut             bool
+	ps                   *os.ProcessState
+	start, end           time.Time
+}
+
+// collect fills res from a finished run: its times (those of the
+// fragment's own statements, when fenced), spans, output and ending.
+func (e *goEngine) collect(p *goRun, res *chapter.Result) {
+	res.Time = p.end.Sub(p.start)
+	if p.ps != nil {
+		res.CPU = p.ps.UserTime() + p.ps.SystemTime()
 		res.ProcessCPU = res.CPU
 	}
-	if fenced {
-		if data, err := os.ReadFile(fenceFile); err == nil {
+	if p.fence != "" {
+		if data, err := os.ReadFile(p.fenceFile); err == nil {
 			var wall, cpu int64
 			if _, err := fmt.Sscan(string(data), &wall, &cpu); err == nil {
-				res.Time = end.Sub(time.Unix(0, wall))
+				res.Time = p.end.Sub(time.Unix(0, wall))
 				res.CPU = max(res.CPU-time.Duration(cpu), 0)
 			}
 		}
 	}
-	res.Spans = readSpans(spansFile)
-	out, errOut := stdout.text(), stderr.text()
-	res.Truncated = stdout.truncated || stderr.truncated
-	if res.FailKind == "interrupted" {
-		res.Stdout, res.Stderr = out, errOut
+	res.Spans = readSpans(p.spansFile)
+	p.stdout.closeWrite()
+	p.stderr.closeWrite()
+	out, t1 := p.stdout.after(p.fence)
+	errOut, t2 := p.stderr.after(p.fence)
+	res.Truncated = t1 || t2
+	if res.FailKind == chapter.FailInterrupted {
+		res.Stdout, res.Stderr = string(out), string(errOut)
 		return
 	}
-	e.classify(res, cmd.ProcessState, timedOut, timeout, out, errOut)
-	if res.Truncated {
-		res.Stdout += fmt.Sprintf("\n[output truncated: more than %d bytes]\n", e.opts.outputCap())
-	}
+	e.classify(res, p.ps, p.timedOut, p.timeout, string(out), string(errOut))
+	noteTruncation(res, e.opts.outputCap())
 }
 
 var (
-	dumpStart  = regexp.MustCompile(`(?m)^goroutine \d+ (?:gp=\S+ m=\S+ (?:mp=\S+ )?)?\[`)
 	sigquitRe  = regexp.MustCompile(`(?m)^SIGQUIT: quit$`)
 	frameOffRe = regexp.MustCompile(`(?m)^(\s+\S+:\d+) \+0x[0-9a-f]+$`)
 )
@@ -502,89 +518,57 @@ func (e *goEngine) classify(res *chapter.Result, ps *os.ProcessState, timedOut b
 		ws, _ = ps.Sys().(syscall.WaitStatus)
 		status = ps.ExitCode()
 	}
+	at, crash := crashReport(errOut)
 	switch {
 	case timedOut:
 		dump := ""
 		if loc := sigquitRe.FindStringIndex(errOut); loc != nil {
 			res.Stderr, dump = errOut[:loc[0]], errOut[loc[0]:]
 		}
-		res.FailKind = "timeout"
+		res.FailKind = chapter.FailTimeout
 		res.Error = fmt.Sprintf("timeout after %v%s", timeout, e.blockedAt(dump))
 	case status == 66 && strings.Contains(errOut, "WARNING: DATA RACE"):
-		res.FailKind = "race"
+		res.FailKind = chapter.FailRace
 		res.Error = "race: " + e.raceSummary(errOut)
 		res.Stderr = frameOffRe.ReplaceAllString(errOut, "$1")
 	case status == 0:
-	case status == 2 && crashAt(errOut) >= 0:
-		i := crashAt(errOut)
-		line, _, _ := strings.Cut(errOut[i:], "\n")
-		res.FailKind, res.Error = "panic", line
-		if strings.HasPrefix(line, "fatal error: ") && strings.Contains(line, "out of memory") {
-			res.FailKind = "memory"
+	case status == 2 && at >= 0:
+		res.FailKind, res.Error = chapter.FailPanic, crash
+		res.Stderr = errOut[:at]
+		if strings.HasPrefix(crash, "fatal error: ") && strings.Contains(crash, "out of memory") {
+			res.FailKind = chapter.FailMemory
 			res.Error = fmt.Sprintf("memory limit exceeded: the limit is %d MiB", e.opts.memLimit()>>20)
-		}
-		res.Stderr = errOut[:i]
-		if j := strings.LastIndex(res.Stderr, "runtime: out of memory"); j >= 0 && res.FailKind == "memory" {
-			res.Stderr = res.Stderr[:j]
+			if j := strings.LastIndex(res.Stderr, "runtime: out of memory"); j >= 0 {
+				res.Stderr = res.Stderr[:j]
+			}
 		}
 	case status > 0:
-		res.FailKind, res.Error = "exit", fmt.Sprintf("exit status %d", status)
+		res.FailKind, res.Error = chapter.FailExit, fmt.Sprintf("exit status %d", status)
 	case ws.Signaled():
-		res.FailKind, res.Error = "crash", "the program was killed: "+ws.Signal().String()
+		res.FailKind, res.Error = chapter.FailCrash, "the program was killed: "+ws.Signal().String()
 	default:
-		res.FailKind, res.Error = "crash", "the program ended abnormally: "+ps.String()
+		res.FailKind, res.Error = chapter.FailCrash, "the program ended abnormally: "+ps.String()
 	}
-}
-
-// crashAt returns the offset of the runtime's crash report in stderr (the
-// last "panic: " or "fatal error: " line before the goroutine dump), or -1.
-func crashAt(stderr string) int {
-	limit := len(stderr)
-	if loc := dumpStart.FindStringIndex(stderr); loc != nil {
-		limit = loc[0]
-	}
-	all := crashLine.FindAllStringIndex(stderr[:limit], -1)
-	if len(all) == 0 {
-		return -1
-	}
-	return all[len(all)-1][0]
 }
 
 // blockedAt summarizes a goroutine dump: how many goroutines were in which
 // state at which line of the chapter. Goroutines with no frame in the
 // chapter (the runtime's own) are left out.
 func (e *goEngine) blockedAt(dump string) string {
-	if dump == "" {
-		return ""
-	}
-	frame := regexp.MustCompile(`^\t(` + regexp.QuoteMeta(e.ch.Path) + `:\d+)`)
-	header := regexp.MustCompile(`^goroutine \d+ (?:gp=\S+ m=\S+ (?:mp=\S+ )?)?\[([^\]]+)\]:$`)
 	counts := map[string]int{}
-	state, loc := "", ""
-	flush := func() {
-		if state != "" && loc != "" {
-			counts[state+" at "+loc]++
+	for _, g := range stackdump.Parse(dump) {
+		for _, f := range g.Frames {
+			if line, ok := strings.CutPrefix(f.Pos, e.ch.Path+":"); ok && isDigits(line) {
+				counts[g.State+" at "+f.Pos]++
+				break
+			}
 		}
-		state, loc = "", ""
 	}
-	createdBy := false
-	for _, l := range strings.Split(dump, "\n") {
-		if m := header.FindStringSubmatch(l); m != nil {
-			flush()
-			state, _, _ = strings.Cut(m[1], ",") // "chan receive, 2 minutes"
-			continue
-		}
-		if strings.HasPrefix(l, "created by ") {
-			createdBy = true
-			continue
-		}
-		if m := frame.FindStringSubmatch(l); m != nil && loc == "" && !createdBy {
-			loc = m[1]
-		}
-		createdBy = false
-	}
-	flush()
-	return goroutineSummary(counts)
+	return stackdump.Hint(counts)
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 var raceAccessRe = regexp.MustCompile(`(?m)^(Read|Write|Previous read|Previous write) at 0x[0-9a-f]+ by (?:goroutine \d+|main goroutine):\n(?:\s+.*\n)*?\s+(\S+:\d+)`)
@@ -612,54 +596,6 @@ func readSpans(path string) []timeline.Span {
 		}
 	}
 	return spans
-}
-
-// A capture keeps up to max bytes of a program's stream. With a fence, what
-// comes before the fence is discarded (the earlier fragments' output);
-// should the fence never come, the head of that output is kept instead.
-type capture struct {
-	mu        sync.Mutex
-	max       int
-	fence     []byte // nil once found, or for a program
-	tail      []byte // the last bytes before the fence, where it may start
-	buf       []byte
-	truncated bool
-}
-
-func (c *capture) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n := len(p)
-	if c.fence != nil {
-		joined := append(c.tail, p...)
-		i := bytes.Index(joined, c.fence)
-		if i < 0 {
-			c.add(p)
-			if keep := len(c.fence) - 1; len(joined) > keep {
-				joined = joined[len(joined)-keep:]
-			}
-			c.tail = append([]byte(nil), joined...)
-			return n, nil
-		}
-		p = joined[i+len(c.fence):]
-		c.fence, c.tail, c.buf, c.truncated = nil, nil, nil, false
-	}
-	c.add(p)
-	return n, nil
-}
-
-func (c *capture) add(p []byte) {
-	if room := c.max - len(c.buf); len(p) > room {
-		p = p[:max(room, 0)]
-		c.truncated = true
-	}
-	c.buf = append(c.buf, p...)
-}
-
-func (c *capture) text() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return string(c.buf)
 }
 
 func environWithout(key string) []string {

@@ -155,10 +155,10 @@ func TestGoEngineCompileErrorAtChapterLine(t *testing.T) {
 		assert.Equal(t, chapter.Pass, r.Status, "cell %s: %s %v", r.Cell, r.Error, r.Problems)
 	}
 	frag := rep.Results[1]
-	assert.Equal(t, "compile", frag.FailKind)
+	assert.Equal(t, chapter.FailCompile, frag.FailKind)
 	assert.Equal(t, "chapters/cpu.md:"+strconv.Itoa(lineOf(t, md, "undefinedThing"))+":7: undefined: undefinedThing", frag.Error)
 	prog := rep.Results[2]
-	assert.Equal(t, "compile", prog.FailKind)
+	assert.Equal(t, chapter.FailCompile, prog.FailKind)
 	assert.Contains(t, prog.Error, "chapters/cpu.md:"+strconv.Itoa(lineOf(t, md, "\treturn 1"))+":9: too many return values")
 }
 
@@ -170,7 +170,7 @@ func TestGoEngineStatementVarInDeclIsExplained(t *testing.T) {
 	path := writeChapter(t, "hoist.md", md)
 	rep := runGo(t, path, Options{})
 	r := rep.Results[0]
-	assert.Equal(t, "compile", r.FailKind)
+	assert.Equal(t, chapter.FailCompile, r.FailKind)
 	assert.Contains(t, r.Error, "chapters/hoist.md:4:37: undefined: limit")
 	assert.Contains(t, r.Error, "note: limit is declared with := by a statement")
 }
@@ -204,12 +204,12 @@ func TestGoEnginePanicExit(t *testing.T) {
 		assert.Equal(t, chapter.Pass, r.Status, "cell %s: %s %v", r.Cell, r.Error, r.Problems)
 	}
 	boom := rep.Results[0]
-	assert.Equal(t, "panic", boom.FailKind)
+	assert.Equal(t, chapter.FailPanic, boom.FailKind)
 	assert.Equal(t, "panic: boom", boom.Error)
 	assert.Equal(t, "before\n", boom.Stderr, "the goroutine dump is not the cell's output")
-	assert.Equal(t, "exit", rep.Results[1].FailKind)
+	assert.Equal(t, chapter.FailExit, rep.Results[1].FailKind)
 	assert.Equal(t, "exit status 3", rep.Results[1].Error)
-	assert.Equal(t, "panic", rep.Results[2].FailKind)
+	assert.Equal(t, chapter.FailPanic, rep.Results[2].FailKind)
 }
 
 func TestGoEngineTimeoutHint(t *testing.T) {
@@ -232,7 +232,7 @@ func TestGoEngineTimeoutHint(t *testing.T) {
 	rep := runGo(t, path, Options{})
 	r := rep.Results[0]
 	assert.Equal(t, chapter.Pass, r.Status, "%s %v", r.Error, r.Problems)
-	assert.Equal(t, "timeout", r.FailKind)
+	assert.Equal(t, chapter.FailTimeout, r.FailKind)
 	assert.Less(t, time.Since(t0), 20*time.Second)
 	want := "timeout after 1s; goroutines: " +
 		"1 in chan receive at chapters/stuck.md:" + strconv.Itoa(lineOf(t, md, "<-ch")) + ", " +
@@ -266,7 +266,7 @@ func TestGoEngineRace(t *testing.T) {
 	assert.Equal(t, chapter.Pass, r.Status, "%s %v", r.Error, r.Problems)
 	assert.Equal(t, "go", r.Engine, "a race cell runs only under go")
 	assert.Nil(t, r.Other)
-	assert.Equal(t, "race", r.FailKind)
+	assert.Equal(t, chapter.FailRace, r.FailKind)
 	line := strconv.Itoa(lineOf(t, md, "n++"))
 	assert.Contains(t, r.Error, "race: data race: ")
 	assert.Contains(t, r.Error, "at chapters/race.md:"+line)
@@ -312,17 +312,22 @@ func TestDefineOnce(t *testing.T) {
 }
 
 func TestCaptureFence(t *testing.T) {
-	fence := []byte("\x1eNONCE\x1f")
-	c := &capture{max: 10, fence: fence}
-	for _, p := range []string{"earlier out", "put\x1eNO", "NCE\x1fmi", "ne and more"} {
-		c.Write([]byte(p))
+	fence := fence("NONCE", 0, "fragment")
+	s := newStream(10, "NONCE")
+	for _, p := range []string{"earlier out", "put" + fence[:3], fence[3:] + "mi", "ne and more"} {
+		s.Write([]byte(p))
 	}
-	assert.Equal(t, "mine and m", c.text())
-	assert.True(t, c.truncated)
+	s.closeWrite()
+	got, truncated := s.after(fence)
+	assert.Equal(t, "mine and m", string(got))
+	assert.True(t, truncated)
 
-	c = &capture{max: 100, fence: fence}
-	c.Write([]byte("no fence came"))
-	assert.Equal(t, "no fence came", c.text(), "without the fence, the head is kept")
+	s = newStream(100, "NONCE")
+	s.Write([]byte("no fence came"))
+	s.closeWrite()
+	got, truncated = s.after(fence)
+	assert.Equal(t, "no fence came", string(got), "without the fence, the head is kept")
+	assert.False(t, truncated)
 }
 
 // TestGoEngineFragmentTimeExcludesReplay: a fragment's time and spans are
@@ -386,7 +391,7 @@ func TestGoEngineMemoryLimit(t *testing.T) {
 	path := writeChapter(t, "hog.md", md)
 	rep := runGo(t, path, Options{MemLimit: 256 << 20})
 	r := rep.Results[0]
-	assert.Equal(t, "memory", r.FailKind, "%s", r.Error)
+	assert.Equal(t, chapter.FailMemory, r.FailKind, "%s", r.Error)
 	assert.Equal(t, "memory limit exceeded: the limit is 256 MiB", r.Error)
 	assert.Equal(t, "start\n", r.Stdout)
 	assert.Empty(t, r.Stderr)

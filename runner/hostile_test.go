@@ -58,7 +58,7 @@ func TestProgramsSpareTheSession(t *testing.T) {
 		"```go\nn++\nfmt.Println(n)\n```\n\n```output\n2\n```\n"
 	ch, err := chapter.Parse("spare.md", []byte(src))
 	require.NoError(t, err)
-	e, err := newYaegiEngine(ch, &Options{})
+	e, err := newInterpEngine(ch, &Options{})
 	require.NoError(t, err)
 	defer e.Close()
 	for _, c := range ch.Cells {

@@ -265,7 +265,7 @@ func (o *Options) engine() string {
 func newEngine(name string, ch *chapter.Chapter, opts *Options) (Engine, error) {
 	switch name {
 	case "yaegi":
-		return newYaegiEngine(ch, opts)
+		return newInterpEngine(ch, opts)
 	case "go":
 		return newGoEngine(ch, opts)
 	}

@@ -2,7 +2,6 @@ package chapter
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -115,10 +114,10 @@ func (c *Cell) setAttrs(s string) error {
 		case "fails":
 			kind, msg, _ := strings.Cut(a.Value, ":")
 			kind = strings.TrimSpace(kind)
-			if !slices.Contains(FailureKinds, kind) {
+			if !FailKind(kind).Expectable() {
 				return fmt.Errorf("fails=%q: kind must be one of %s", a.Value, strings.Join(FailureKinds, ", "))
 			}
-			c.Fails = &Failure{Kind: kind, Msg: strings.TrimSpace(msg)}
+			c.Fails = &Failure{Kind: FailKind(kind), Msg: strings.TrimSpace(msg)}
 		case "engine":
 			if a.Value != "go" {
 				return fmt.Errorf("engine=%q: the only engine a cell can demand is \"go\"", a.Value)
@@ -133,7 +132,7 @@ func (c *Cell) setAttrs(s string) error {
 			c.Engine = "go"
 		}
 	}
-	if c.Fails != nil && c.Fails.Kind == "race" && !c.Race {
+	if c.Fails != nil && c.Fails.Kind == FailRace && !c.Race {
 		return fmt.Errorf(`fails="race" needs the race flag`)
 	}
 	if c.NoRun && c.Unchecked {

@@ -59,19 +59,16 @@ type Cell struct {
 
 // A Failure is the way a cell is expected to fail.
 type Failure struct {
-	Kind string // compile, panic, exit, timeout, race
-	Msg  string // if not empty, the failure message must start with it
+	Kind FailKind // an expectable one: see FailKind.Expectable
+	Msg  string   // if not empty, the failure message must start with it
 }
 
 func (f *Failure) String() string {
 	if f.Msg == "" {
-		return f.Kind
+		return string(f.Kind)
 	}
-	return f.Kind + ": " + f.Msg
+	return string(f.Kind) + ": " + f.Msg
 }
-
-// FailureKinds lists the values the fails attribute accepts.
-var FailureKinds = []string{"compile", "panic", "exit", "timeout", "race", "memory"}
 
 // An Output is a golden output block.
 type Output struct {

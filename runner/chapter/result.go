@@ -26,7 +26,7 @@ type Result struct {
 	Stdout   string        `json:"stdout,omitempty"`
 	Stderr   string        `json:"stderr,omitempty"`
 	Error    string        `json:"error,omitempty"`     // how the run failed: a compile error, "panic: …", "exit status 3", "timeout after 2s: …"
-	FailKind string        `json:"fail_kind,omitempty"` // compile, panic, exit, timeout, race or memory
+	FailKind FailKind      `json:"fail_kind,omitempty"` // "" when the run ended normally
 	Problems []string      `json:"problems,omitempty"`  // why the check failed (mismatch with its diff, unexpected failure, …)
 	Time     time.Duration `json:"time"`                // wall-clock time of the execution, compile excluded
 	CPU      time.Duration `json:"cpu"`                 // CPU time (user+system) of the execution

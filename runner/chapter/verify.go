@@ -21,7 +21,7 @@ func Verify(path string, c *Cell, r *Result) {
 		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: %s", pos, c.Name, r.Error))
 	}
 	for _, o := range c.Outputs {
-		if r.FailKind == "compile" && (c.Fails == nil || c.Fails.Kind != "compile") {
+		if r.FailKind == FailCompile && (c.Fails == nil || c.Fails.Kind != FailCompile) {
 			break // nothing ran: the compile error says it all
 		}
 		got := r.Stdout
@@ -53,7 +53,7 @@ func Verify(path string, c *Cell, r *Result) {
 // failMsg is the failure message without the kind the runner prefixed
 // ("exit: exit status 3" is written fails="exit: exit status 3").
 func failMsg(r *Result) string {
-	return strings.TrimPrefix(r.Error, r.FailKind+": ")
+	return strings.TrimPrefix(r.Error, string(r.FailKind)+": ")
 }
 
 func (o *Output) posIn(path string) string { return fmt.Sprintf("%s:%d", path, o.Line) }

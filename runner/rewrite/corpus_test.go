@@ -1,4 +1,4 @@
-package rewrite
+package rewrite_test
 
 import (
 	"bytes"
@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -19,10 +18,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 
-	"github.com/concurrency101/book/runner/internal/symbols"
+	"github.com/concurrency101/book/runner/internal/worker"
+	"github.com/concurrency101/book/runner/rewrite"
 )
 
 var update = flag.Bool("update", false, "regenerate the corpus goldens with the Go toolchain")
@@ -54,8 +52,8 @@ func interpret(path string, rw bool) int {
 		return exitRewriteErr
 	}
 	if rw {
-		src, err = File(src)
-		var ref *Refusal
+		src, err = rewrite.File(src)
+		var ref *rewrite.Refusal
 		if errors.As(err, &ref) {
 			fmt.Fprintln(os.Stderr, "refused:", ref)
 			return exitRefused
@@ -65,22 +63,12 @@ func interpret(path string, rw bool) int {
 			return exitRewriteErr
 		}
 	}
-	i := interp.New(interp.Options{Stdout: os.Stdout, Stderr: os.Stderr})
-	if err := i.Use(stdlib.Symbols); err != nil {
-		panic(err)
-	}
-	if err := i.Use(symbols.Symbols); err != nil {
-		panic(err)
-	}
 	// A child process may exit for real, as the compiled program does.
-	if err := i.Use(interp.Exports{"os/os": {"Exit": reflect.ValueOf(os.Exit)}}); err != nil {
-		panic(err)
-	}
-	_, err = i.Eval(string(src))
+	err = worker.Eval(string(src))
 	if err == nil {
 		return 0
 	}
-	var p interp.Panic
+	var p *worker.PanicError
 	if errors.As(err, &p) {
 		fmt.Fprintf(os.Stderr, "panic: %v\n", panicText(p.Value))
 		return 2

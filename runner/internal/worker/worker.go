@@ -1,4 +1,12 @@
-package runner
+// Package worker is the child process of the runner's interpreter engine:
+// it runs cells with yaegi, one request at a time, and reports on each
+// (package runner starts it and reads what it says). It is the only
+// package that imports the interpreter, so that the chapter parser, the
+// site and the parent side of the runner never depend on it.
+//
+// A worker is the runner's own executable started again with Env set; the
+// program calls MaybeServe (runner.MaybeWorker) first thing in main.
+package worker
 
 import (
 	"bufio"
@@ -18,36 +26,35 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
-	"github.com/concurrency101/book/runner/internal/symbols"
+	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/internal/stackdump"
+	"github.com/concurrency101/book/runner/internal/worker/symbols"
 	"github.com/concurrency101/book/runner/rewrite"
 	"github.com/concurrency101/book/runner/timeline"
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 )
 
-// MaybeWorker turns the process into a worker and never returns when it was
-// started as one by the runner. Programs and tests that use the runner call
-// it first thing in main or TestMain.
-func MaybeWorker() {
-	nonce := os.Getenv(workerEnv)
+// MaybeServe turns the process into a worker and never returns when it was
+// started as one by the runner (Env is set); otherwise it does nothing.
+func MaybeServe() {
+	nonce := os.Getenv(Env)
 	if nonce == "" {
 		return
 	}
-	os.Unsetenv(workerEnv)
-	os.Exit(serveWorker(nonce))
+	os.Unsetenv(Env)
+	os.Exit(serve(nonce))
 }
 
-// workerState is the worker's side of a chapter: the session interpreter
+// state is the worker's side of a chapter: the session interpreter
 // for fragments and what the cells it ran changed.
-type workerState struct {
+type state struct {
 	nonce   string
 	out     *json.Encoder
 	outMu   sync.Mutex
@@ -57,13 +64,21 @@ type workerState struct {
 	keys    map[string]string // import path to its key in exports
 	host    map[string]bool   // the worker's own goroutines
 	rw      rewrite.Session   // what the session's pieces declared, for the rewrite
-	cur     int               // seq of the cell running, for exit and memory reports
-	curMu   sync.Mutex
 	baseEnv []string
 	limit   int64
+
+	// mu guards the cell's bookkeeping below and the end of the process:
+	// whoever ends the worker (os.Exit in a cell, the memory limit, a
+	// timeout) holds it until the process is gone, so that nothing is
+	// reported after the last word.
+	mu       sync.Mutex
+	cur      int       // seq of the cell running, for exit and memory reports
+	deadline int       // seq of the cell whose timeout is armed, 0 if none
+	started  time.Time // when the cell's clock started
+	cpu0     time.Duration
 }
 
-func serveWorker(nonce string) int {
+func serve(nonce string) int {
 	in := os.NewFile(3, "requests")
 	out := os.NewFile(4, "responses")
 	if in == nil || out == nil {
@@ -71,8 +86,8 @@ func serveWorker(nonce string) int {
 		return 2
 	}
 	start := time.Now()
-	w := &workerState{nonce: nonce, out: json.NewEncoder(out), imports: map[string]bool{}, baseEnv: os.Environ()}
-	w.exports = w.symbols()
+	w := &state{nonce: nonce, out: json.NewEncoder(out), imports: map[string]bool{}, baseEnv: os.Environ()}
+	w.exports = exports()
 	w.keys = map[string]string{}
 	for key := range w.exports {
 		if i := strings.LastIndexByte(key, '/'); i > 0 {
@@ -89,12 +104,12 @@ func serveWorker(nonce string) int {
 	w.host = goroutineIDs()
 	// Log output of the host (not of cells) must never reach the streams.
 	log.SetOutput(io.Discard)
-	if err := w.send(response{Seq: 0, ReadyAfter: time.Since(start)}); err != nil {
+	if err := w.send(Response{Seq: 0, ReadyAfter: time.Since(start)}); err != nil {
 		return 2
 	}
 	dec := json.NewDecoder(bufio.NewReader(in))
 	for {
-		var req request
+		var req Request
 		if err := dec.Decode(&req); err != nil {
 			if errors.Is(err, io.EOF) {
 				return 0
@@ -111,15 +126,15 @@ func serveWorker(nonce string) int {
 	}
 }
 
-func (w *workerState) send(r response) error {
+func (w *state) send(r Response) error {
 	w.outMu.Lock()
 	defer w.outMu.Unlock()
 	return w.out.Encode(r)
 }
 
-// symbols are the standard library's tables with the book's extra
+// exports are the standard library's tables with the book's extra
 // packages.
-func (w *workerState) symbols() interp.Exports {
+func exports() interp.Exports {
 	ex := interp.Exports{}
 	for k, v := range stdlib.Symbols {
 		ex[k] = v
@@ -134,7 +149,7 @@ func (w *workerState) symbols() interp.Exports {
 // program, rather than panicking as the restricted tables do. They are
 // loaded by a Use of their own, after the standard library's, whose Use
 // installs the restricted versions.
-func (w *workerState) overrides() interp.Exports {
+func (w *state) overrides() interp.Exports {
 	fatal := func(s string) {
 		log.New(os.Stderr, "", log.LstdFlags).Output(3, s)
 		w.exit(1)
@@ -151,39 +166,68 @@ func (w *workerState) overrides() interp.Exports {
 
 // exit ends the worker as os.Exit ends a program: the runner is told the
 // code, then the process exits.
-func (w *workerState) exit(code int) {
-	w.curMu.Lock()
-	seq := w.cur
-	w.curMu.Unlock()
-	w.fences(seq, "end")
-	_ = w.send(response{Seq: seq, Fatal: true, ExitCode: code, FailKind: exitKind(code), Error: exitMsg(code)})
-	os.Exit(code)
-}
-
-func exitKind(code int) string {
-	if code == 0 {
-		return ""
+func (w *state) exit(code int) {
+	w.mu.Lock()
+	resp := Response{Seq: w.cur, ExitCode: code}
+	if code != 0 {
+		resp.FailKind, resp.Error = chapter.FailExit, fmt.Sprintf("exit status %d", code)
 	}
-	return "exit"
+	w.end(resp)
 }
 
-func exitMsg(code int) string {
-	if code == 0 {
-		return ""
+// end writes the end fences of the cell resp is about, sends resp as the
+// worker's last word, and exits with resp.ExitCode. w.mu must be held; it
+// is never released.
+func (w *state) end(resp Response) {
+	w.fences(resp.Seq, "end")
+	resp.Fatal = true
+	resp.ProcessCPU = cpuTime() - w.cpu0
+	_ = w.send(resp)
+	os.Exit(resp.ExitCode)
+}
+
+// timeout ends the worker when the cell seq is still running at its
+// deadline, after seeing where the cell's goroutines are stuck. The
+// interpreter is never told to stop: its cancellation races with the
+// running code (yaegi's ExecuteWithContext writes its results from two
+// goroutines), and a worker whose cell timed out is replaced anyway, since
+// interpreted goroutines may still run.
+func (w *state) timeout(seq int, limit time.Duration) {
+	hint := blockedHint(w.host)
+	w.mu.Lock()
+	if w.deadline != seq {
+		w.mu.Unlock() // the cell ended in time
+		return
 	}
-	return fmt.Sprintf("exit status %d", code)
+	spans, dropped := timeline.Spans()
+	w.end(Response{Seq: seq, FailKind: chapter.FailTimeout, Error: fmt.Sprintf("timeout after %v%s", limit, hint),
+		Time: time.Since(w.started), Spans: spans, Dropped: dropped})
 }
 
-func (w *workerState) fences(seq int, edge string) {
-	os.Stdout.WriteString(fence(w.nonce, seq, edge))
-	os.Stderr.WriteString(fence(w.nonce, seq, edge))
+// begin starts the clocks of the cell seq and arms its deadline.
+func (w *state) begin(seq int, limit time.Duration) (disarm func()) {
+	w.mu.Lock()
+	w.cur, w.deadline, w.started, w.cpu0 = seq, seq, time.Now(), cpuTime()
+	w.mu.Unlock()
+	timer := time.AfterFunc(limit, func() { w.timeout(seq, limit) })
+	return func() {
+		timer.Stop()
+		w.mu.Lock() // blocks for good when the worker is ending
+		w.deadline = 0
+		w.mu.Unlock()
+	}
+}
+
+func (w *state) fences(seq int, edge string) {
+	os.Stdout.WriteString(Fence(w.nonce, seq, edge))
+	os.Stderr.WriteString(Fence(w.nonce, seq, edge))
 }
 
 // newInterp makes an interpreter that knows the packages in imports, or
 // every package when imports is nil. Loading only what a program imports
 // keeps a fresh interpreter cheap; fmt is always loaded because loading it
 // is what makes the interpreter install its restricted standard library.
-func (w *workerState) newInterp(imports []string) *interp.Interpreter {
+func (w *state) newInterp(imports []string) *interp.Interpreter {
 	i := interp.New(interp.Options{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Env: os.Environ()})
 	ex := w.exports
 	if imports != nil {
@@ -205,19 +249,17 @@ func (w *workerState) newInterp(imports []string) *interp.Interpreter {
 
 // run executes one cell and restores what the cell may have changed of the
 // process: the environment, GOMAXPROCS, the working directory.
-func (w *workerState) run(req *request) (resp response) {
-	w.curMu.Lock()
-	w.cur = req.Seq
-	w.curMu.Unlock()
+func (w *state) run(req *Request) (resp Response) {
 	resp.Seq = req.Seq
 	procs := runtime.GOMAXPROCS(0)
 	wd, _ := os.Getwd()
 	base := runtime.NumGoroutine()
 	timeline.Reset()
 	w.fences(req.Seq, "start")
+	disarm := w.begin(req.Seq, req.Timeout)
 	defer func() {
-		spans, dropped := timeline.Spans()
-		resp.Spans, resp.Dropped = spans, dropped
+		disarm()
+		resp.Spans, resp.Dropped = timeline.Spans()
 		resp.Leftover = leftover(base)
 		w.fences(req.Seq, "end")
 		runtime.GOMAXPROCS(procs)
@@ -226,87 +268,83 @@ func (w *workerState) run(req *request) (resp response) {
 			_ = os.Chdir(wd)
 		}
 	}()
-
-	// At the deadline, see where the cell's goroutines are stuck before
-	// the interpreter is told to stop (stopping unblocks them).
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var hint atomic.Value
-	timer := time.AfterFunc(req.Timeout, func() {
-		hint.Store(blockedHint(w.host))
-		cancel()
-	})
-	defer timer.Stop()
-	var pieces []piece
-	var i *interp.Interpreter
-	if req.Program {
-		i = w.newInterp(programImports(req.Code))
-		pieces = []piece{{code: req.Code, line: req.Line, col: 1, kind: "file"}}
-	} else {
-		if w.session == nil {
-			w.session = w.newInterp(nil)
-		}
-		i = w.session
-		for _, c := range req.Chunks {
-			code := c.Code
-			if c.Kind == "import" {
-				var fresh []string
-				for _, s := range c.Imports {
-					if !w.imports[s.String()] {
-						fresh = append(fresh, s.String())
-					}
-				}
-				if len(fresh) == 0 {
-					continue
-				}
-				code = "import (" + strings.Join(fresh, "; ") + ")"
-			}
-			if c.Kind == "stmt" {
-				code = wrapCompound(c, "_.go")
-			}
-			pieces = append(pieces, piece{code: code, line: c.Line, col: c.Col, kind: c.Kind, imports: c.Imports})
-		}
-	}
+	i, pieces := w.pieces(req)
 	for _, p := range pieces {
-		src := p.code
-		if req.Rewrite {
-			var err error
-			if src, err = w.rewriteFor(p.kind, src); err != nil {
-				resp.FailKind, resp.Error = "compile", positioned(req.Path, p.line, p.col, err)
-				return resp
-			}
-		}
-		// The interpreter scopes imports by file name, as Go does: the
-		// pieces of a session must all be "_.go", the name it gives
-		// sources, or a declaration cannot see an earlier piece's import.
-		file := req.Path
-		if !req.Program {
-			file = "_.go"
-		}
-		prog, err := compile(i, lineDirective(file, p.line, p.col)+src)
-		if err != nil {
-			resp.FailKind, resp.Error = "compile", inFile(err.Error(), req.Path)
-			return resp
-		}
-		if p.kind == "import" {
-			for _, s := range p.imports {
-				w.imports[s.String()] = true
-			}
-		}
-		kind, msg, d, cpu := execute(ctx, i, prog)
-		resp.Time += d
-		resp.CPU += cpu
-		if kind != "" {
-			resp.FailKind, resp.Error = kind, msg
-			if kind == "timeout" {
-				h, _ := hint.Load().(string)
-				resp.Error = fmt.Sprintf("timeout after %v%s", req.Timeout, h)
-				resp.Fatal = true // interpreted goroutines may still run: start afresh
-			}
-			return resp
+		if !w.runPiece(i, req, p, &resp) {
+			break
 		}
 	}
 	return resp
+}
+
+// pieces returns the interpreter a cell runs in and what it evaluates
+// there: a program, whole, in an interpreter of its own; a fragment, chunk
+// by chunk, in the session, without the imports the session has.
+func (w *state) pieces(req *Request) (*interp.Interpreter, []piece) {
+	if req.Program {
+		i := w.newInterp(programImports(req.Code))
+		return i, []piece{{code: req.Code, line: req.Line, col: 1, kind: "file"}}
+	}
+	if w.session == nil {
+		w.session = w.newInterp(nil)
+	}
+	var pieces []piece
+	for _, c := range req.Chunks {
+		code := c.Code
+		if c.Kind == "import" {
+			var fresh []string
+			for _, s := range c.Imports {
+				if !w.imports[s.String()] {
+					fresh = append(fresh, s.String())
+				}
+			}
+			if len(fresh) == 0 {
+				continue
+			}
+			code = "import (" + strings.Join(fresh, "; ") + ")"
+		}
+		if c.Kind == "stmt" {
+			code = WrapCompound(c, "_.go")
+		}
+		pieces = append(pieces, piece{code: code, line: c.Line, col: c.Col, kind: c.Kind, imports: c.Imports})
+	}
+	return w.session, pieces
+}
+
+// runPiece rewrites, compiles and executes one piece of a cell, adding its
+// times to resp; it reports whether the cell goes on (the piece did not
+// fail).
+func (w *state) runPiece(i *interp.Interpreter, req *Request, p piece, resp *Response) bool {
+	src := p.code
+	if req.Rewrite {
+		var err error
+		if src, err = w.rewriteFor(p.kind, src); err != nil {
+			resp.FailKind, resp.Error = chapter.FailCompile, positioned(req.Path, p.line, p.col, err)
+			return false
+		}
+	}
+	// The interpreter scopes imports by file name, as Go does: the pieces
+	// of a session must all be "_.go", the name it gives sources, or a
+	// declaration cannot see an earlier piece's import.
+	file := req.Path
+	if !req.Program {
+		file = "_.go"
+	}
+	prog, err := compile(i, LineDirective(file, p.line, p.col)+src)
+	if err != nil {
+		resp.FailKind, resp.Error = chapter.FailCompile, inFile(err.Error(), req.Path)
+		return false
+	}
+	if p.kind == "import" {
+		for _, s := range p.imports {
+			w.imports[s.String()] = true
+		}
+	}
+	kind, msg, d, cpu := execute(i, prog)
+	resp.Time += d
+	resp.CPU += cpu
+	resp.FailKind, resp.Error = kind, msg
+	return kind == ""
 }
 
 // programImports lists the import paths of a program; on a syntax error it
@@ -337,7 +375,7 @@ func inFile(msg, path string) string {
 type piece struct {
 	code, kind string
 	line, col  int
-	imports    []importSpec
+	imports    []ImportSpec
 }
 
 // compile parses and type-checks src, turning an internal panic of the
@@ -351,24 +389,24 @@ func compile(i *interp.Interpreter, src string) (prog *interp.Program, err error
 	return i.Compile(src)
 }
 
-// execute runs a compiled piece and classifies how it ended.
-func execute(ctx context.Context, i *interp.Interpreter, prog *interp.Program) (kind, msg string, wall, cpu time.Duration) {
+// execute runs a compiled piece and classifies how it ended. The context
+// is never done (see timeout for why a cell is never cancelled); it is
+// there because with one the interpreter runs channel operations the way
+// it always ran the book's cells, its cancellable way.
+func execute(i *interp.Interpreter, prog *interp.Program) (kind chapter.FailKind, msg string, wall, cpu time.Duration) {
 	c0 := cpuTime()
 	t0 := time.Now()
-	_, err := i.ExecuteWithContext(ctx, prog)
+	_, err := i.ExecuteWithContext(context.Background(), prog)
 	wall = time.Since(t0)
 	cpu = cpuTime() - c0
-	switch {
-	case err == nil:
+	if err == nil {
 		return "", "", wall, cpu
-	case errors.Is(err, context.Canceled):
-		return "timeout", "", wall, cpu
 	}
 	var p interp.Panic
 	if errors.As(err, &p) {
-		return "panic", "panic: " + panicValue(p.Value), wall, cpu
+		return chapter.FailPanic, "panic: " + panicValue(p.Value), wall, cpu
 	}
-	return "panic", err.Error(), wall, cpu
+	return chapter.FailPanic, err.Error(), wall, cpu
 }
 
 // panicValue prints a panic value as the Go runtime does.
@@ -424,8 +462,6 @@ func leftover(base int) int {
 	}
 }
 
-var goroutineHeader = regexp.MustCompile(`(?m)^goroutine (\d+) \[([^\]]+)\]:\n(\S+)`)
-
 func allStacks() []byte {
 	buf := make([]byte, 1<<20)
 	for {
@@ -442,8 +478,8 @@ func allStacks() []byte {
 
 func goroutineIDs() map[string]bool {
 	ids := map[string]bool{}
-	for _, m := range goroutineHeader.FindAllSubmatch(allStacks(), -1) {
-		ids[string(m[1])] = true
+	for _, g := range stackdump.Parse(string(allStacks())) {
+		ids[g.ID] = true
 	}
 	return ids
 }
@@ -451,34 +487,17 @@ func goroutineIDs() map[string]bool {
 // blockedHint summarizes where the goroutines a cell started are stuck.
 func blockedHint(before map[string]bool) string {
 	counts := map[string]int{}
-	for _, m := range goroutineHeader.FindAllSubmatch(allStacks(), -1) {
-		if fn := string(m[3]); before[string(m[1])] || strings.HasPrefix(fn, "runtime.Stack") || strings.Contains(fn, "runner.allStacks") {
+	for _, g := range stackdump.Parse(string(allStacks())) {
+		if before[g.ID] || len(g.Frames) == 0 || strings.HasSuffix(g.Frames[0].Func, ".allStacks") {
 			continue // the worker's own, or the one taking this picture
 		}
-		state := string(m[2])
-		if i := strings.IndexByte(state, ','); i >= 0 {
-			state = state[:i] // "chan receive, 2 minutes"
-		}
-		if fn := string(m[3]); strings.HasPrefix(fn, "sync.") || strings.HasPrefix(fn, "time.Sleep") || strings.HasPrefix(fn, "net.") {
-			state = strings.ReplaceAll(strings.ReplaceAll(fn[:strings.LastIndexByte(fn, '(')], "(*", ""), ")", "")
+		state, fn := g.State, g.Frames[0].Func
+		if strings.HasPrefix(fn, "sync.") || strings.HasPrefix(fn, "time.Sleep") || strings.HasPrefix(fn, "net.") {
+			state = strings.ReplaceAll(strings.ReplaceAll(fn, "(*", ""), ")", "")
 		}
 		counts[state]++
 	}
-	return goroutineSummary(counts)
-}
-
-// goroutineSummary prints how many goroutines were found in each state or
-// place, as a timeout's hint: "; goroutines: 2 in chan receive, 1 in …".
-func goroutineSummary(counts map[string]int) string {
-	if len(counts) == 0 {
-		return ""
-	}
-	var parts []string
-	for s, n := range counts {
-		parts = append(parts, fmt.Sprintf("%d in %s", n, s))
-	}
-	sort.Strings(parts)
-	return "; goroutines: " + strings.Join(parts, ", ")
+	return stackdump.Hint(counts)
 }
 
 func restoreEnv(env []string) {
@@ -505,18 +524,15 @@ func restoreEnv(env []string) {
 // watchMemory ends the worker when the Go heap and stacks exceed the limit,
 // so that a cell that allocates without end fails with a clear reason
 // instead of taking the machine's memory.
-func (w *workerState) watchMemory() {
+func (w *state) watchMemory() {
 	samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}, {Name: "/memory/classes/heap/free:bytes"}}
 	for range time.Tick(10 * time.Millisecond) {
 		metrics.Read(samples)
 		used := int64(samples[0].Value.Uint64() - samples[1].Value.Uint64() - samples[2].Value.Uint64())
 		if used > w.limit {
-			w.curMu.Lock()
-			seq := w.cur
-			w.curMu.Unlock()
-			_ = w.send(response{Seq: seq, Fatal: true, ExitCode: 3, FailKind: "memory",
+			w.mu.Lock()
+			w.end(Response{Seq: w.cur, ExitCode: 3, FailKind: chapter.FailMemory,
 				Error: fmt.Sprintf("memory limit exceeded: the cell used %d MiB, the limit is %d MiB", used>>20, w.limit>>20)})
-			os.Exit(3)
 		}
 	}
 }
@@ -539,7 +555,7 @@ func positioned(path string, line, col int, err error) string {
 // rewriteFor gives a piece Go 1.22+ semantics under the interpreter (see
 // package rewrite). A refusal is returned; a syntax error is not, so that
 // the interpreter reports it with the chapter's positions.
-func (w *workerState) rewriteFor(kind, src string) (string, error) {
+func (w *state) rewriteFor(kind, src string) (string, error) {
 	var out []byte
 	var err error
 	switch kind {

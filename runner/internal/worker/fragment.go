@@ -1,4 +1,4 @@
-package runner
+package worker
 
 import (
 	"fmt"
@@ -8,88 +8,32 @@ import (
 	"strings"
 )
 
-// A chunk is a run of top-level items of one kind in a cell: imports,
+// A Chunk is a run of top-level items of one kind in a cell: imports,
 // declarations or statements. The interpreter cannot evaluate a mix in one
 // piece, and the Go toolchain engine puts each kind in its own place.
-type chunk struct {
+type Chunk struct {
 	Kind string // "import", "decl" or "stmt"
 	Code string
 	Line int // line of the first byte of Code, in the chapter
 	Col  int // column of the first byte of Code
 	// Imports lists the import specs of an import chunk as "name path".
-	Imports []importSpec
+	Imports []ImportSpec
 	// Compound holds the byte ranges in Code of the top-level compound
 	// statements (loops, if, switch, select, blocks, labeled statements,
-	// calls of a func literal) of a statement chunk.
+	// calls of a func literal) of a statement chunk: see WrapCompound.
 	Compound [][2]int
 	startOff int
 }
 
-type importSpec struct{ Name, Path string }
+// An ImportSpec is one import of an import chunk.
+type ImportSpec struct{ Name, Path string }
 
-// splitFragment splits a fragment's code into chunks; line is the chapter
+// SplitFragment splits a fragment's code into chunks; line is the chapter
 // line of the code's first line. A syntax error the scanner finds is left
 // for the compiler to report.
-func splitFragment(code string, line int) []chunk {
-	fset := token.NewFileSet()
-	file := fset.AddFile("", -1, len(code))
-	var s scanner.Scanner
-	s.Init(file, []byte(code), nil, 0)
-
-	type item struct {
-		kind       string
-		start, end int
-		compound   bool
-	}
-	var items []item
-	depth := 0
-	cur := -1 // index in items of the item being scanned
-	var toks []token.Token
-	var lits []string
-	for {
-		pos, tok, lit := s.Scan()
-		if tok == token.EOF {
-			break
-		}
-		off := file.Offset(pos)
-		if cur < 0 && tok != token.SEMICOLON {
-			items = append(items, item{start: off, end: off})
-			cur = len(items) - 1
-			toks, lits = toks[:0], lits[:0]
-		}
-		if cur >= 0 {
-			toks = append(toks, tok)
-			lits = append(lits, lit)
-			end := off + len(tokText(tok, lit))
-			if tok == token.SEMICOLON && lit == "\n" {
-				end = off
-			}
-			if end > items[cur].end {
-				items[cur].end = end
-			}
-		}
-		switch tok {
-		case token.LPAREN, token.LBRACE, token.LBRACK:
-			depth++
-		case token.RPAREN, token.RBRACE, token.RBRACK:
-			depth--
-		}
-		// The init statements of for, if and switch headers end in an
-		// explicit semicolon that does not end the statement.
-		header := len(toks) > 0 && (toks[0] == token.FOR || toks[0] == token.IF || toks[0] == token.SWITCH)
-		if tok == token.SEMICOLON && depth <= 0 && cur >= 0 && !(header && lit == ";") {
-			items[cur].kind = kindOf(toks)
-			items[cur].compound = isCompound(toks)
-			cur = -1
-		}
-	}
-	if cur >= 0 {
-		items[cur].kind = kindOf(toks)
-		items[cur].compound = isCompound(toks)
-		items[cur].end = len(code)
-	}
-
-	var chunks []chunk
+func SplitFragment(code string, line int) []Chunk {
+	file, items := scanItems(code)
+	var chunks []Chunk
 	for _, it := range items {
 		text := code[it.start:it.end]
 		if n := len(chunks); n > 0 && chunks[n-1].Kind == it.kind && it.kind != "import" {
@@ -103,7 +47,7 @@ func splitFragment(code string, line int) []chunk {
 			continue
 		}
 		p := file.Position(file.Pos(it.start))
-		c := chunk{Kind: it.kind, Code: text, Line: line + p.Line - 1, Col: p.Column, startOff: it.start}
+		c := Chunk{Kind: it.kind, Code: text, Line: line + p.Line - 1, Col: p.Column, startOff: it.start}
 		if it.compound {
 			c.Compound = [][2]int{{0, len(text)}}
 		}
@@ -118,6 +62,64 @@ func splitFragment(code string, line int) []chunk {
 	return chunks
 }
 
+// An item is one top-level import, declaration or statement of a fragment.
+type item struct {
+	kind       string
+	start, end int // byte offsets in the fragment
+	compound   bool
+}
+
+// scanItems cuts code into its top-level items, by its tokens: an item
+// ends at a semicolon (explicit or automatic) outside brackets.
+func scanItems(code string) (*token.File, []item) {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(code))
+	var s scanner.Scanner
+	s.Init(file, []byte(code), nil, 0)
+	var items []item
+	depth := 0
+	cur := -1 // index in items of the item being scanned
+	var toks []token.Token
+	for {
+		pos, tok, lit := s.Scan()
+		if tok == token.EOF {
+			break
+		}
+		off := file.Offset(pos)
+		if cur < 0 && tok != token.SEMICOLON {
+			items = append(items, item{start: off, end: off})
+			cur = len(items) - 1
+			toks = toks[:0]
+		}
+		if cur >= 0 {
+			toks = append(toks, tok)
+			end := off + len(tokText(tok, lit))
+			if tok == token.SEMICOLON && lit == "\n" {
+				end = off
+			}
+			items[cur].end = max(items[cur].end, end)
+		}
+		switch tok {
+		case token.LPAREN, token.LBRACE, token.LBRACK:
+			depth++
+		case token.RPAREN, token.RBRACE, token.RBRACK:
+			depth--
+		}
+		// The init statements of for, if and switch headers end in an
+		// explicit semicolon that does not end the statement.
+		header := len(toks) > 0 && (toks[0] == token.FOR || toks[0] == token.IF || toks[0] == token.SWITCH)
+		if tok == token.SEMICOLON && depth <= 0 && cur >= 0 && !(header && lit == ";") {
+			items[cur].kind, items[cur].compound = kindOf(toks), isCompound(toks)
+			cur = -1
+		}
+	}
+	if cur >= 0 {
+		items[cur].kind, items[cur].compound = kindOf(toks), isCompound(toks)
+		items[cur].end = len(code)
+	}
+	return file, items
+}
+
 func tokText(tok token.Token, lit string) string {
 	if lit != "" {
 		return lit
@@ -126,7 +128,7 @@ func tokText(tok token.Token, lit string) string {
 }
 
 // isCompound reports whether a top-level statement holds statements or
-// calls a func literal: see wrapCompound.
+// calls a func literal: see WrapCompound.
 func isCompound(toks []token.Token) bool {
 	if len(toks) == 0 {
 		return false
@@ -142,14 +144,14 @@ func isCompound(toks []token.Token) bool {
 	return false
 }
 
-// wrapCompound runs each compound statement of a statement chunk inside a
+// WrapCompound runs each compound statement of a statement chunk inside a
 // func literal in a block, `{ func() { … }() }`, on the same lines. At
 // package scope, where the interpreter runs a fragment's statements, it
 // gets closures created in loops wrong (they see the last iteration's
 // variables even after the rewrite), and it runs a bare top-level call of a
 // func literal again at every later evaluation of the session. Inside a
 // function both behave as in Go. A /*line*/ comment keeps columns right.
-func wrapCompound(c chunk, file string) string {
+func WrapCompound(c Chunk, file string) string {
 	if len(c.Compound) == 0 {
 		return c.Code
 	}
@@ -207,12 +209,12 @@ func kindOf(toks []token.Token) string {
 }
 
 // parseImports lists the specs of an import declaration.
-func parseImports(text string) []importSpec {
+func parseImports(text string) []ImportSpec {
 	fset := token.NewFileSet()
 	file := fset.AddFile("", -1, len(text))
 	var s scanner.Scanner
 	s.Init(file, []byte(text), nil, 0)
-	var specs []importSpec
+	var specs []ImportSpec
 	name := ""
 	for {
 		_, tok, lit := s.Scan()
@@ -224,7 +226,7 @@ func parseImports(text string) []importSpec {
 		case token.STRING:
 			p, err := strconv.Unquote(lit)
 			if err == nil {
-				specs = append(specs, importSpec{name, p})
+				specs = append(specs, ImportSpec{name, p})
 			}
 			name = ""
 		}
@@ -232,15 +234,15 @@ func parseImports(text string) []importSpec {
 }
 
 // String renders the import spec as Go source.
-func (s importSpec) String() string {
+func (s ImportSpec) String() string {
 	if s.Name == "" {
 		return strconv.Quote(s.Path)
 	}
 	return s.Name + " " + strconv.Quote(s.Path)
 }
 
-// lineDirective positions what follows at line:col of path, so that the
+// LineDirective positions what follows at line:col of path, so that the
 // compiler's messages name the chapter's own lines.
-func lineDirective(path string, line, col int) string {
+func LineDirective(path string, line, col int) string {
 	return fmt.Sprintf("\n//line %s:%d:%d\n", strings.ReplaceAll(path, "\n", ""), line, col)
 }

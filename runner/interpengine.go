@@ -3,8 +3,6 @@ package runner
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,9 +14,22 @@ import (
 	"time"
 
 	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/internal/worker"
 )
 
-// yaegiEngine runs cells in worker processes with the interpreter: one
+// This file is the interpreter engine ("yaegi"), the parent's side of the
+// worker processes that run cells with the interpreter: the interpreter
+// itself is loaded only in the worker (package worker), never here.
+
+// MaybeWorker turns the process into a worker and never returns when it was
+// started as one by the runner. Programs and tests that use the runner call
+// it first thing in main or TestMain.
+func MaybeWorker() { worker.MaybeServe() }
+
+// workerEnv marks a worker process (see worker.Env).
+const workerEnv = worker.Env
+
+// interpEngine runs cells in worker processes with the interpreter: one
 // worker holds the chapter's session (fragments), another runs complete
 // programs, so that a program that crashes or leaves goroutines behind never
 // costs the session. A worker that dies (a panic in a goroutine, os.Exit,
@@ -26,30 +37,30 @@ import (
 // left goroutines running), is replaced; the session is rebuilt in a new
 // worker by running the fragments that succeeded again, their output
 // discarded.
-type yaegiEngine struct {
+type interpEngine struct {
 	ch      *chapter.Chapter
 	opts    *Options
 	dir     string          // the scratch working directory of the workers
-	sess    *worker         // runs fragments
-	prog    *worker         // runs complete programs
+	sess    *workerProc     // runs fragments
+	prog    *workerProc     // runs complete programs
 	session []*chapter.Cell // fragments that ran without failing
 	seq     int
 	starts  int // workers started, for tests
 	replays int // fragments run again to rebuild a session, for tests
 }
 
-func newYaegiEngine(ch *chapter.Chapter, opts *Options) (*yaegiEngine, error) {
+func newInterpEngine(ch *chapter.Chapter, opts *Options) (*interpEngine, error) {
 	dir, err := os.MkdirTemp("", "book-cells-")
 	if err != nil {
 		return nil, err
 	}
-	return &yaegiEngine{ch: ch, opts: opts, dir: dir}, nil
+	return &interpEngine{ch: ch, opts: opts, dir: dir}, nil
 }
 
-func (e *yaegiEngine) Name() string { return "yaegi" }
+func (e *interpEngine) Name() string { return "yaegi" }
 
-func (e *yaegiEngine) Close() error {
-	for _, w := range []**worker{&e.sess, &e.prog} {
+func (e *interpEngine) Close() error {
+	for _, w := range []**workerProc{&e.sess, &e.prog} {
 		if *w != nil {
 			(*w).kill()
 			*w = nil
@@ -58,7 +69,7 @@ func (e *yaegiEngine) Close() error {
 	return os.RemoveAll(e.dir)
 }
 
-func (e *yaegiEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, error) {
+func (e *interpEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, error) {
 	slot := &e.sess
 	if c.Program {
 		slot = &e.prog
@@ -84,7 +95,7 @@ func (e *yaegiEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result
 }
 
 // start launches a worker, replaying the session into it if asked.
-func (e *yaegiEngine) start(ctx context.Context, replay bool) (*worker, error) {
+func (e *interpEngine) start(ctx context.Context, replay bool) (*workerProc, error) {
 	w, err := startWorker(e.opts, e.dir)
 	if err != nil {
 		return nil, err
@@ -106,47 +117,22 @@ func (e *yaegiEngine) start(ctx context.Context, replay bool) (*worker, error) {
 
 // exec sends one cell to the worker and collects its result. resp is nil
 // when the worker died or had to be stopped before it answered.
-func (e *yaegiEngine) exec(ctx context.Context, w *worker, c *chapter.Cell) (*chapter.Result, *response) {
+func (e *interpEngine) exec(ctx context.Context, w *workerProc, c *chapter.Cell) (*chapter.Result, *worker.Response) {
 	e.seq++
 	seq := e.seq
 	timeout := e.opts.timeout(c)
-	req := request{Seq: seq, Path: e.ch.Path, Program: c.Program, Timeout: timeout, Rewrite: !e.opts.NoRewrite}
+	req := worker.Request{Seq: seq, Path: e.ch.Path, Program: c.Program, Timeout: timeout, Rewrite: !e.opts.NoRewrite}
 	if c.Program {
 		req.Code, req.Line = c.Code, c.CodeLine
 	} else {
-		req.Chunks = splitFragment(c.Code, c.CodeLine)
+		req.Chunks = worker.SplitFragment(c.Code, c.CodeLine)
 	}
-	res := &chapter.Result{Cell: c.Name, Line: c.Line, Engine: "yaegi", Kind: kindName(c)}
+	res := newResult(c, e.Name())
 	if err := w.send(&req); err != nil {
-		res.FailKind, res.Error = "crash", "the worker is gone: "+err.Error()
+		res.FailKind, res.Error = chapter.FailCrash, "the worker is gone: "+err.Error()
 		return res, nil
 	}
-	// The worker enforces the timeout itself; the grace covers a worker
-	// too stuck to do so (a goroutine blocked in native code, a runaway
-	// allocation).
-	hard := time.NewTimer(timeout + 2*time.Second)
-	defer hard.Stop()
-	var resp *response
-	select {
-	case r, ok := <-w.responses:
-		if ok {
-			resp = r
-		}
-	case <-hard.C:
-		res.FailKind, res.Error = "timeout", fmt.Sprintf("timeout after %v: the worker did not stop the cell and was killed", timeout)
-		w.kill()
-	case <-ctx.Done():
-		w.kill()
-		res.FailKind, res.Error = "interrupted", "interrupted"
-	}
-	for resp != nil && resp.Seq != seq {
-		// A late message about an earlier cell: skip it.
-		r, ok := <-w.responses
-		resp = r
-		if !ok {
-			resp = nil
-		}
-	}
+	resp := e.await(ctx, w, seq, timeout, res)
 	// Collect the cell's output between its fences. When the worker is
 	// gone, what it wrote after the start fence is the cell's.
 	deadline := time.Now().Add(2 * time.Second)
@@ -163,19 +149,17 @@ func (e *yaegiEngine) exec(ctx context.Context, w *worker, c *chapter.Cell) (*ch
 		res.Truncated = res.Truncated || trunc
 	}
 	res.Stdout, res.Stderr = outs[0], cleanStderr(outs[1])
-	if res.Truncated {
-		res.Stdout += fmt.Sprintf("\n[output truncated: more than %d bytes]\n", e.opts.outputCap())
-	}
+	noteTruncation(res, e.opts.outputCap())
 	switch {
 	case resp != nil:
 		res.FailKind, res.Error = resp.FailKind, resp.Error
 		res.Time, res.CPU, res.ProcessCPU, res.Spans = resp.Time, resp.CPU, resp.ProcessCPU, resp.Spans
-		if resp.FailKind != "" && resp.FailKind != "compile" && resp.FailKind != "timeout" && resp.FailKind != "memory" && resp.Error != "" {
-			res.Error = strings.TrimPrefix(resp.Error, resp.FailKind+": ")
-			res.Error = resp.FailKind + ": " + res.Error
-		}
-		if resp.FailKind == "exit" {
-			res.Error = resp.Error
+		switch resp.FailKind {
+		case "", chapter.FailCompile, chapter.FailTimeout, chapter.FailMemory, chapter.FailExit:
+		default:
+			if resp.Error != "" {
+				res.Error = string(resp.FailKind) + ": " + strings.TrimPrefix(resp.Error, string(resp.FailKind)+": ")
+			}
 		}
 	case res.FailKind == "":
 		// The worker died without a word: a panic in a goroutine or a fatal
@@ -186,51 +170,77 @@ func (e *yaegiEngine) exec(ctx context.Context, w *worker, c *chapter.Cell) (*ch
 	return res, resp
 }
 
-func kindName(c *chapter.Cell) string {
-	if c.Program {
-		return "program"
+// await waits for the worker's response about cell seq; it returns nil
+// when the worker died, had to be killed, or the run was interrupted, and
+// then says why in res.
+func (e *interpEngine) await(ctx context.Context, w *workerProc, seq int, timeout time.Duration, res *chapter.Result) *worker.Response {
+	// The worker enforces the timeout itself; the grace covers a worker
+	// too stuck to do so (a goroutine blocked in native code, a runaway
+	// allocation).
+	hard := time.NewTimer(timeout + 2*time.Second)
+	defer hard.Stop()
+	var resp *worker.Response
+	select {
+	case r, ok := <-w.responses:
+		if ok {
+			resp = r
+		}
+	case <-hard.C:
+		res.FailKind, res.Error = chapter.FailTimeout, fmt.Sprintf("timeout after %v: the worker did not stop the cell and was killed", timeout)
+		w.kill()
+	case <-ctx.Done():
+		w.kill()
+		res.FailKind, res.Error = chapter.FailInterrupted, "interrupted"
 	}
-	return "fragment"
+	for resp != nil && resp.Seq != seq {
+		// A late message about an earlier cell: skip it.
+		r, ok := <-w.responses
+		resp = r
+		if !ok {
+			resp = nil
+		}
+	}
+	return resp
 }
 
-var (
-	yaegiTrace = regexp.MustCompile(`(?m)^(?:\S+:)?\d+:\d+: panic: .*\(\.\.\.\)\n`)
-	crashLine  = regexp.MustCompile(`(?m)^(panic: |fatal error: )(.*)$`)
-)
+// yaegiTrace matches the interpreter's own trace lines of a panic, which a
+// compiled program would not print.
+var yaegiTrace = regexp.MustCompile(`(?m)^(?:\S+:)?\d+:\d+: panic: .*\(\.\.\.\)\n`)
 
-// cleanStderr drops the interpreter's own trace lines, which a compiled
-// program would not print.
+// cleanStderr drops the interpreter's own trace lines from a cell's
+// stderr.
 func cleanStderr(s string) string { return yaegiTrace.ReplaceAllString(s, "") }
 
 // crashOf reads the reason of a worker's death from its last stderr.
-func crashOf(stderr string, status string) (kind, msg string) {
-	if m := crashLine.FindStringSubmatch(stderr); m != nil {
-		msg := strings.TrimSuffix(m[2], " [recovered]")
-		if m[1] == "panic: " {
-			return "panic", "panic: " + strings.TrimPrefix(msg, "os.Exit")
-		}
-		return "panic", "fatal error: " + msg
+func crashOf(stderr string, status string) (kind chapter.FailKind, msg string) {
+	at, line := crashReport(stderr)
+	if at < 0 {
+		return chapter.FailCrash, "the worker died (" + status + ") while the cell ran"
 	}
-	return "crash", "the worker died (" + status + ") while the cell ran"
+	line = strings.TrimSuffix(line, " [recovered]")
+	if reason, ok := strings.CutPrefix(line, "panic: "); ok {
+		return chapter.FailPanic, "panic: " + strings.TrimPrefix(reason, "os.Exit")
+	}
+	return chapter.FailPanic, line
 }
 
 // trimCrash removes the runtime's crash report (the panic line and the
 // goroutine dump) from a dead worker's stderr: it shows the host's stacks,
 // not the cell's.
 func trimCrash(stderr string) string {
-	if loc := crashLine.FindStringIndex(stderr); loc != nil {
-		return stderr[:loc[0]]
+	if at, _ := crashReport(stderr); at >= 0 {
+		return stderr[:at]
 	}
 	return stderr
 }
 
-// A worker is one interpreter process.
-type worker struct {
+// A workerProc is one worker process, seen from the runner.
+type workerProc struct {
 	cmd       *exec.Cmd
 	nonce     string
 	ctrl      *os.File // requests
 	enc       *json.Encoder
-	responses chan *response
+	responses chan *worker.Response
 	stdout    *stream
 	stderr    *stream
 	exited    chan struct{}
@@ -238,7 +248,7 @@ type worker struct {
 	ready     time.Duration
 }
 
-func startWorker(opts *Options, dir string) (*worker, error) {
+func startWorker(opts *Options, dir string) (*workerProc, error) {
 	exe := opts.WorkerCmd
 	if exe == "" {
 		var err error
@@ -246,9 +256,7 @@ func startWorker(opts *Options, dir string) (*worker, error) {
 			return nil, err
 		}
 	}
-	var nb [12]byte
-	_, _ = rand.Read(nb[:])
-	w := &worker{nonce: hex.EncodeToString(nb[:]), responses: make(chan *response, 4), exited: make(chan struct{})}
+	w := &workerProc{nonce: newNonce(), responses: make(chan *worker.Response, 4), exited: make(chan struct{})}
 	reqR, reqW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -279,8 +287,10 @@ func startWorker(opts *Options, dir string) (*worker, error) {
 	}
 	w.ctrl = reqW
 	w.enc = json.NewEncoder(reqW)
-	w.stdout = newStream(outR, opts.outputCap(), w.nonce)
-	w.stderr = newStream(errR, opts.outputCap(), w.nonce)
+	w.stdout = newStream(opts.outputCap(), w.nonce)
+	w.stderr = newStream(opts.outputCap(), w.nonce)
+	go w.stdout.readFrom(outR)
+	go w.stderr.readFrom(errR)
 	go func() {
 		w.waitErr = w.cmd.Wait()
 		close(w.exited)
@@ -290,7 +300,7 @@ func startWorker(opts *Options, dir string) (*worker, error) {
 		sc := bufio.NewScanner(respR)
 		sc.Buffer(make([]byte, 64<<10), 64<<20)
 		for sc.Scan() {
-			var r response
+			var r worker.Response
 			if json.Unmarshal(sc.Bytes(), &r) == nil {
 				w.responses <- &r
 			}
@@ -313,9 +323,9 @@ func startWorker(opts *Options, dir string) (*worker, error) {
 	return w, nil
 }
 
-func (w *worker) send(r *request) error { return w.enc.Encode(r) }
+func (w *workerProc) send(r *worker.Request) error { return w.enc.Encode(r) }
 
-func (w *worker) alive() bool {
+func (w *workerProc) alive() bool {
 	select {
 	case <-w.exited:
 		return false
@@ -325,7 +335,7 @@ func (w *worker) alive() bool {
 }
 
 // kill ends the worker and every process it started.
-func (w *worker) kill() {
+func (w *workerProc) kill() {
 	if w.cmd.Process != nil && w.alive() {
 		_ = syscall.Kill(-w.cmd.Process.Pid, syscall.SIGKILL)
 	}
@@ -336,7 +346,7 @@ func (w *worker) kill() {
 	}
 }
 
-func (w *worker) exitStatus() string {
+func (w *workerProc) exitStatus() string {
 	select {
 	case <-w.exited:
 	case <-time.After(time.Second):
