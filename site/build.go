@@ -136,7 +136,7 @@ func Load(opts Options) (*Site, error) {
 		if opts.Reports != nil {
 			rep = opts.Reports[p.Src]
 		}
-		parsePage(md, p, src, rep)
+		parsePage(p, src, rep)
 		if p.Title == "" {
 			p.Title = pageTitle(p)
 		}
