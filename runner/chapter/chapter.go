@@ -230,7 +230,7 @@ func (p *parseState) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 			p.errorf(blk.span.Start, "%v", err)
 			break
 		}
-		c.Node, c.InQuote = fb, inQuote(fb)
+		c.Node = fb
 		p.ch.Cells = append(p.ch.Cells, c)
 		p.last = c
 	case "output":
@@ -296,15 +296,6 @@ func isContainer(n ast.Node) bool {
 	switch n.Kind() {
 	case ast.KindList, ast.KindListItem, ast.KindBlockquote, KindAdmonition, KindTabbedSet, KindTab:
 		return true
-	}
-	return false
-}
-
-func inQuote(n ast.Node) bool {
-	for p := n.Parent(); p != nil; p = p.Parent() {
-		if p.Kind() == ast.KindBlockquote {
-			return true
-		}
 	}
 	return false
 }
