@@ -1,6 +1,7 @@
 // Package chapter parses the Markdown chapters of the book into cells,
 // compares captured output with the golden output written in a chapter, and
-// rewrites a chapter's output blocks in place.
+// rewrites a chapter's output blocks in place. The goldmark tree it parses,
+// with admonitions and content tabs, is the one the site renders.
 //
 // It does not execute anything, so the site builder can use it without
 // linking the interpreter. The format is specified in the documentation of
