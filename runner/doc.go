@@ -45,6 +45,29 @@ attributes:
 	linenums="1"       display attributes of MkDocs-Material; accepted and
 	hl_lines="2 3"     passed to the site, ignored by the runner.
 
+A cell may stand wherever Markdown puts a fenced block, and the runner and
+the site read the same syntax tree, so every Go fence the site shows is a
+cell that runs:
+
+	at top level
+	in a list item          - text, then the fence indented to the item
+	in a block quote        > ```go
+	in an admonition        !!! note "Title", body indented four spaces
+	in a collapsible one    ??? tip, ???+ tip (pymdownx.details)
+	in a content tab        === "Go", body indented four spaces
+	                        (pymdownx.tabbed; "===!" starts a new set)
+
+and in any nesting of these. A fence indented four spaces without such a
+container is an indented code block, not a cell. A cell's output blocks
+follow it in the same container. -update rewrites an output block where it
+stands, and creates a missing one right after its cell, in the cell's
+container: its lines repeat what precedes the cell's fence (the indentation
+of a list item, an admonition or a tab; the > markers of a quote), with
+list markers turned into spaces. A rewrite that would not parse back to the
+same cells, each with its new blocks and nothing else changed (a container
+that cannot take the block), is refused for the whole chapter with a
+"not updated:" error naming the cell, and nothing is written.
+
 # Complete programs and fragments
 
 A cell whose source has a package clause is a complete program: it must be

@@ -7,12 +7,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -201,4 +203,25 @@ func TestBrowser(t *testing.T) {
 	})
 
 	w.check(t)
+}
+
+// TestBrowserTabs switches content tabs with scripts disabled: the
+// stylesheet alone shows the checked tab's block, as Material's does.
+func TestBrowserTabs(t *testing.T) {
+	ctx := browser(t)
+	out := buildFixture(t, "containers", false)
+	ts := httptest.NewServer(&Server{Dir: out})
+	defer ts.Close()
+	visible := func(sel string) bool {
+		return run(t, ctx, chromedp.Evaluate[bool](`document.querySelector(`+strconv.Quote(sel)+`).getBoundingClientRect().height > 0`))
+	}
+	_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+	require.NoError(t, err)
+	do(t, ctx, chromedp.Navigate(ts.URL+"/index.html"), chromedp.WaitVisible("#cell-tabbed"))
+	assert.True(t, visible("#cell-tabbed"), "the first tab shows")
+	assert.False(t, visible(".tabbed-block:nth-child(2)"), "the second tab is hidden")
+	do(t, ctx, chromedp.Click(`label[for="__tabbed_1_2"]`))
+	assert.False(t, visible("#cell-tabbed"), "a click on the second label hides the first tab")
+	assert.True(t, visible(".tabbed-block:nth-child(2)"), "and shows the second")
+	shot(t, ctx, "tabs")
 }

@@ -95,17 +95,36 @@ func Load(opts Options) (*Site, error) {
 
 	// The nav: from mkdocs.yml, or from the files.
 	nav := cfg.Nav
-	var errs []error
 	if cfg.NavOmitted {
 		nav = navFromFiles(mdFiles)
 	}
-	var order []*page // pages in nav order, for previous/next
-	var check func(items []*NavItem)
-	check = func(items []*NavItem) {
+	order, errs := navOrder(cfg, nav, byPath)
+	s.renderPages(docs, opts.Reports, byPath, fileSet)
+	for _, p := range s.pages {
+		sort.SliceStable(p.errs, func(i, j int) bool { return errLine(p.errs[i]) < errLine(p.errs[j]) })
+		errs = append(errs, p.errs...)
+		s.Pages = append(s.Pages, &p.Page)
+	}
+	s.order = order
+	for _, p := range s.pages {
+		if !p.InNav {
+			s.order = append(s.order, p)
+		}
+	}
+	s.addFiles(newLayout(cfg, nav, byPath, order, opts.LiveReload), order, opts.LiveReload)
+	return s, errors.Join(errs...)
+}
+
+// navOrder marks the pages the nav lists, gives them the nav's titles, and
+// returns them in nav order (for previous/next), with an error for each
+// entry that names no page.
+func navOrder(cfg *Config, nav []*NavItem, byPath map[string]*page) (order []*page, errs []error) {
+	var walk func(items []*NavItem)
+	walk = func(items []*NavItem) {
 		for _, it := range items {
 			switch {
 			case it.Children != nil:
-				check(it.Children)
+				walk(it.Children)
 			case it.Path != "":
 				p := byPath[it.Path]
 				if p == nil {
@@ -122,22 +141,20 @@ func Load(opts Options) (*Site, error) {
 			}
 		}
 	}
-	check(nav)
+	walk(nav)
+	return order, errs
+}
 
-	// Parse every page (in parallel: each has its own tree), then resolve
-	// links, which needs the ids of every page, then render.
-	md := newMarkdown()
+// renderPages parses every page (in parallel: each has its own tree), then
+// resolves links, which needs the ids of every page, then renders.
+func (s *Site) renderPages(docs fs.FS, reports map[string]*report.Report, byPath map[string]*page, files map[string]bool) {
 	parallel(s.pages, func(p *page) {
 		src, err := fs.ReadFile(docs, p.Src)
 		if err != nil {
 			p.errs = append(p.errs, err)
 			return
 		}
-		var rep *report.Report
-		if opts.Reports != nil {
-			rep = opts.Reports[p.Src]
-		}
-		parsePage(md, p, src, rep)
+		parsePage(p, src, reports[p.Src])
 		if p.Title == "" {
 			p.Title = pageTitle(p)
 		}
@@ -145,30 +162,23 @@ func Load(opts Options) (*Site, error) {
 			p.sections[0].Title = p.Title
 		}
 	})
+	md := newMarkdown()
 	parallel(s.pages, func(p *page) {
 		if p.doc == nil {
 			return
 		}
-		p.resolveLinks(byPath, fileSet)
+		p.resolveLinks(byPath, files)
 		var b bytes.Buffer
 		if err := md.Renderer().Render(&b, p.src, p.doc); err != nil {
 			p.errs = append(p.errs, fmt.Errorf("%s: render: %w", p.file, err))
 		}
 		p.content = b.String()
 	})
-	for _, p := range s.pages {
-		sort.SliceStable(p.errs, func(i, j int) bool { return errLine(p.errs[i]) < errLine(p.errs[j]) })
-		errs = append(errs, p.errs...)
-		s.Pages = append(s.Pages, &p.Page)
-	}
+}
 
-	s.order = order
-	for _, p := range s.pages {
-		if !p.InNav {
-			s.order = append(s.order, p)
-		}
-	}
-	l := newLayout(cfg, nav, byPath, order, opts.LiveReload)
+// addFiles lays out every page and adds it to the site's files, with the
+// 404 page, the assets, the search index and the sitemap.
+func (s *Site) addFiles(l *layout, order []*page, liveReload bool) {
 	parallel(s.pages, func(p *page) {
 		p.out = l.page(p)
 	})
@@ -180,14 +190,13 @@ func Load(opts Options) (*Site, error) {
 	s.Files["assets/style.css"] = l.css()
 	s.Files["assets/site.js"] = mustAsset("site.js")
 	s.Files["assets/favicon.svg"] = mustAsset("favicon.svg")
-	if opts.LiveReload {
+	if liveReload {
 		s.Files["assets/livereload.js"] = mustAsset("livereload.js")
 	}
 	idx, idxJS := searchIndex(s.pages, order)
 	s.Files["search/search_index.json"] = idx
 	s.Files["search/search_index.js"] = idxJS
-	s.Files["sitemap.xml"] = sitemap(cfg, s.pages)
-	return s, errors.Join(errs...)
+	s.Files["sitemap.xml"] = sitemap(s.Config, s.pages)
 }
 
 // pageTitle is a page's own title: front matter title, else the first H1 if

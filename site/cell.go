@@ -98,6 +98,32 @@ func renderCell(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.W
 		}
 		return ast.WalkSkipChildren, nil
 	}
+	writeCellHead(w, c, r)
+	var hl map[int]bool
+	for _, a := range c.Attrs {
+		if a.Key == "hl_lines" {
+			hl = parseLines(a.Value)
+		}
+	}
+	writeCode(w, "go", n.Code, hl)
+	if r != nil {
+		writeResult(w, r)
+	} else {
+		for _, o := range c.Outputs {
+			label := "output"
+			if o.Stream == "stderr" {
+				label = "stderr"
+			}
+			writeStream(w, o.Stream+" golden", label, o.Text)
+		}
+	}
+	w.WriteString("</div>\n")
+	return ast.WalkSkipChildren, nil
+}
+
+// writeCellHead opens a cell's box and writes its title line: the title,
+// and the badge, engine and duration of its result.
+func writeCellHead(w util.BufWriter, c *chapter.Cell, r *chapter.Result) {
 	status := "norun"
 	if r != nil {
 		status = string(r.Status)
@@ -119,50 +145,35 @@ func renderCell(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.W
 		w.WriteString(`<span class="badge badge-skip">not run</span>`)
 	}
 	w.WriteString("</div>\n")
-	var hl map[int]bool
-	for _, a := range c.Attrs {
-		if a.Key == "hl_lines" {
-			hl = parseLines(a.Value)
-		}
+}
+
+// writeResult writes what a cell's run gave: its output, its failure, what
+// verification found, its timing diagram.
+func writeResult(w util.BufWriter, r *chapter.Result) {
+	if r.Stdout != "" {
+		writeStream(w, "stdout", "output", r.Stdout)
 	}
-	writeCode(w, "go", n.Code, hl)
-	switch {
-	case r != nil:
-		if r.Stdout != "" {
-			writeStream(w, "stdout", "output", r.Stdout)
-		}
-		if r.Stderr != "" {
-			writeStream(w, "stderr", "stderr", r.Stderr)
-		}
-		if r.Truncated {
-			w.WriteString("<p class=\"cell-note\">Output truncated.</p>\n")
-		}
-		if r.Error != "" {
-			cls := "cell-error"
-			if r.Status == chapter.Pass {
-				cls += " expected" // fails="…": the failure is the point
-			}
-			fmt.Fprintf(w, "<pre class=\"%s\">%s</pre>\n", cls, html.EscapeString(r.Error))
-		}
-		if len(r.Problems) > 0 {
-			w.WriteString("<details class=\"problems\" open><summary>Verification failed</summary>\n<pre>")
-			w.WriteString(html.EscapeString(strings.Join(r.Problems, "\n\n")))
-			w.WriteString("</pre></details>\n")
-		}
-		if len(r.Spans) > 0 {
-			w.WriteString(timelineSVG(r.Spans))
-		}
-	default:
-		for _, o := range c.Outputs {
-			label := "output"
-			if o.Stream == "stderr" {
-				label = "stderr"
-			}
-			writeStream(w, o.Stream+" golden", label, o.Text)
-		}
+	if r.Stderr != "" {
+		writeStream(w, "stderr", "stderr", r.Stderr)
 	}
-	w.WriteString("</div>\n")
-	return ast.WalkSkipChildren, nil
+	if r.Truncated {
+		w.WriteString("<p class=\"cell-note\">Output truncated.</p>\n")
+	}
+	if r.Error != "" {
+		cls := "cell-error"
+		if r.Status == chapter.Pass {
+			cls += " expected" // fails="…": the failure is the point
+		}
+		fmt.Fprintf(w, "<pre class=\"%s\">%s</pre>\n", cls, html.EscapeString(r.Error))
+	}
+	if len(r.Problems) > 0 {
+		w.WriteString("<details class=\"problems\" open><summary>Verification failed</summary>\n<pre>")
+		w.WriteString(html.EscapeString(strings.Join(r.Problems, "\n\n")))
+		w.WriteString("</pre></details>\n")
+	}
+	if len(r.Spans) > 0 {
+		w.WriteString(timelineSVG(r.Spans))
+	}
 }
 
 func writeCode(w util.BufWriter, lang, code string, hl map[int]bool) {

@@ -3,8 +3,7 @@ package site
 import (
 	"bytes"
 	"embed"
-	"fmt"
-	"html"
+	"html/template"
 	"strings"
 
 	"github.com/concurrency101/book/runner/timing"
@@ -21,13 +20,17 @@ func mustAsset(name string) []byte {
 	return b
 }
 
-// layout writes the HTML around the articles: header with search and theme
-// toggle, left nav, right table of contents, previous/next links. Every
-// URL is relative, so the site works opened from file://, and nothing is
-// loaded from another origin.
+//go:embed templates
+var templateFiles embed.FS
+
+// templates are the layout's: "page", "404" and the parts they share.
+var templates = template.Must(template.ParseFS(templateFiles, "templates/*.html"))
+
+// layout renders the HTML around the articles (templates/layout.html):
+// header with search and theme toggle, left nav, right table of contents,
+// previous/next links.
 type layout struct {
 	cfg        *Config
-	navHTML    map[string]string // nav rendered for a root prefix ("", "../")
 	nav        []*NavItem
 	byPath     map[string]*page
 	order      []*page
@@ -35,33 +38,50 @@ type layout struct {
 	liveReload bool
 }
 
+// layoutData is what the templates show of a page.
+type layoutData struct {
+	Title, Description, SiteName string
+	Root                         string // the site root, relative to the page: "", "../"
+	Nav                          []navLink
+	Content                      template.HTML // the article, rendered by goldmark
+	InOrder                      bool          // the page is in the nav: it has previous/next links
+	Prev, Next                   *navLink
+	Records                      []timingRecord
+	TOC                          []tocEntry
+	LiveReload                   bool
+}
+
+// A navLink is an entry of the nav, or a previous/next link.
+type navLink struct {
+	Title, Href       string
+	Section, External bool
+	Current           bool // the page shown
+	Children          []navLink
+}
+
+// A timingRecord names a machine of a chapter's golden timing records.
+type timingRecord struct {
+	Engine, Date, Machine string
+	Expectations          int
+}
+
 func newLayout(cfg *Config, nav []*NavItem, byPath map[string]*page, order []*page, live bool) *layout {
-	l := &layout{cfg: cfg, nav: nav, byPath: byPath, order: order, navHTML: map[string]string{}, index: map[*page]int{}, liveReload: live}
+	l := &layout{cfg: cfg, nav: nav, byPath: byPath, order: order, index: map[*page]int{}, liveReload: live}
 	for i, p := range order {
 		l.index[p] = i
-	}
-	for _, p := range byPath {
-		root := rootOf(p.URL)
-		if _, ok := l.navHTML[root]; !ok {
-			var b strings.Builder
-			l.writeNav(&b, nav, root)
-			l.navHTML[root] = b.String()
-		}
 	}
 	return l
 }
 
-func (l *layout) writeNav(b *strings.Builder, items []*NavItem, root string) {
-	b.WriteString("<ul>\n")
+// navLinks is the nav seen from a page at root (cur: the page shown, or nil).
+func (l *layout) navLinks(items []*NavItem, root string, cur *page) []navLink {
+	var links []navLink
 	for _, it := range items {
 		switch {
 		case it.Children != nil:
-			fmt.Fprintf(b, "<li class=\"nav-section\"><span>%s</span>\n", html.EscapeString(it.Title))
-			l.writeNav(b, it.Children, root)
-			b.WriteString("</li>\n")
+			links = append(links, navLink{Title: it.Title, Section: true, Children: l.navLinks(it.Children, root, cur)})
 		case it.URL != "":
-			// An external link is a link the reader follows, not a request the page makes.
-			fmt.Fprintf(b, "<li><a class=\"nav-external\" href=\"%s\">%s</a></li>\n", html.EscapeString(it.URL), html.EscapeString(it.Title))
+			links = append(links, navLink{Title: it.Title, Href: it.URL, External: true})
 		default:
 			p := l.byPath[it.Path]
 			if p == nil {
@@ -71,96 +91,44 @@ func (l *layout) writeNav(b *strings.Builder, items []*NavItem, root string) {
 			if title == "" {
 				title = p.Title
 			}
-			fmt.Fprintf(b, "<li><a href=\"%s\">%s</a></li>\n", html.EscapeString(root+p.URL), html.EscapeString(title))
+			links = append(links, navLink{Title: title, Href: root + p.URL, Current: p == cur})
 		}
 	}
-	b.WriteString("</ul>\n")
+	return links
 }
 
-func (l *layout) head(b *bytes.Buffer, title, root string) {
-	b.WriteString("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-	fmt.Fprintf(b, "<title>%s</title>\n", html.EscapeString(title))
-	if l.cfg.SiteDescription != "" {
-		fmt.Fprintf(b, "<meta name=\"description\" content=\"%s\">\n", html.EscapeString(l.cfg.SiteDescription))
-	}
-	fmt.Fprintf(b, "<link rel=\"stylesheet\" href=\"%sassets/style.css\">\n", root)
-	fmt.Fprintf(b, "<link rel=\"icon\" href=\"%sassets/favicon.svg\" type=\"image/svg+xml\">\n", root)
-	// Set the theme before the first paint: no flash of the wrong colours.
-	b.WriteString(`<script>try{var t=localStorage.getItem("theme")}catch(e){}` +
-		`document.documentElement.dataset.theme=t||(matchMedia("(prefers-color-scheme: dark)").matches?"dark":"light")</script>` + "\n")
-	b.WriteString("</head>\n")
-}
-
-func (l *layout) header(b *bytes.Buffer, root string) {
-	b.WriteString("<body>\n<a class=\"skip\" href=\"#content\">Skip to content</a>\n<header class=\"top\">\n")
-	b.WriteString("<button class=\"nav-toggle\" type=\"button\" aria-label=\"Menu\" aria-controls=\"nav\" aria-expanded=\"false\"><span></span></button>\n")
-	fmt.Fprintf(b, "<a class=\"brand\" href=\"%sindex.html\">%s</a>\n", root, html.EscapeString(l.cfg.SiteName))
-	b.WriteString("<div class=\"search\" role=\"search\"><input id=\"search\" type=\"search\" placeholder=\"Search\" aria-label=\"Search\" autocomplete=\"off\"><ol id=\"search-results\" hidden></ol></div>\n")
-	b.WriteString("<button class=\"theme-toggle\" type=\"button\" aria-label=\"Switch between light and dark\" title=\"Switch between light and dark\"></button>\n")
-	b.WriteString("</header>\n")
-}
-
-func (l *layout) scripts(b *bytes.Buffer, root string) {
-	fmt.Fprintf(b, "<script src=\"%sassets/site.js\" data-root=\"%s\"></script>\n", root, root)
-	if l.liveReload {
-		fmt.Fprintf(b, "<script src=\"%sassets/livereload.js\"></script>\n", root)
-	}
-	b.WriteString("</body>\n</html>\n")
+func (l *layout) data(title, root string) *layoutData {
+	return &layoutData{Title: title, Description: l.cfg.SiteDescription, SiteName: l.cfg.SiteName, Root: root, LiveReload: l.liveReload}
 }
 
 // page returns the complete HTML file of a page.
 func (l *layout) page(p *page) []byte {
 	root := rootOf(p.URL)
-	var b bytes.Buffer
-	b.Grow(len(p.content) + len(l.navHTML[root]) + 4096)
 	title := p.Title
 	if title != l.cfg.SiteName {
 		title += " - " + l.cfg.SiteName
 	}
-	l.head(&b, title, root)
-	l.header(&b, root)
-	b.WriteString("<div class=\"layout\">\n<nav id=\"nav\" class=\"nav\" aria-label=\"Chapters\">\n")
-	nav := l.navHTML[root]
-	cur := `href="` + html.EscapeString(root+p.URL) + `"`
-	if i := strings.Index(nav, cur); i >= 0 {
-		nav = nav[:i] + `aria-current="page" ` + nav[i:]
-	}
-	b.WriteString(nav)
-	b.WriteString("</nav>\n<main id=\"content\" class=\"content\">\n<article>\n")
-	b.WriteString(p.content)
-	b.WriteString("</article>\n")
+	d := l.data(title, root)
+	d.Nav = l.navLinks(l.nav, root, p)
+	d.Content = template.HTML(p.content) // goldmark's output: the chapter's raw HTML is dropped
 	if i, ok := l.index[p]; ok {
-		b.WriteString("<nav class=\"prevnext\" aria-label=\"Previous and next\">\n")
+		d.InOrder = true
 		if i > 0 {
 			q := l.order[i-1]
-			fmt.Fprintf(&b, "<a class=\"prev\" rel=\"prev\" href=\"%s\"><small>Previous</small>%s</a>\n", html.EscapeString(relURL(p.URL, q.URL)), html.EscapeString(q.Title))
+			d.Prev = &navLink{Title: q.Title, Href: relURL(p.URL, q.URL)}
 		}
 		if i+1 < len(l.order) {
 			q := l.order[i+1]
-			fmt.Fprintf(&b, "<a class=\"next\" rel=\"next\" href=\"%s\"><small>Next</small>%s</a>\n", html.EscapeString(relURL(p.URL, q.URL)), html.EscapeString(q.Title))
+			d.Next = &navLink{Title: q.Title, Href: relURL(p.URL, q.URL)}
 		}
-		b.WriteString("</nav>\n")
 	}
-	b.WriteString(recordFooter(p))
-	b.WriteString("</main>\n")
-	b.WriteString("<aside class=\"toc\" aria-label=\"On this page\">\n")
-	var toc []tocEntry
+	d.Records = timingRecords(p)
 	for _, e := range p.toc {
 		if e.Level >= 2 && e.Level <= 3 {
-			toc = append(toc, e)
+			d.TOC = append(d.TOC, e)
 		}
 	}
-	if len(toc) > 0 {
-		b.WriteString("<div class=\"toc-title\">On this page</div>\n<ul>\n")
-		for _, e := range toc {
-			fmt.Fprintf(&b, "<li class=\"toc-%d\"><a href=\"#%s\">%s</a></li>\n", e.Level, html.EscapeString(e.ID), html.EscapeString(e.Text))
-		}
-		b.WriteString("</ul>\n")
-	}
-	b.WriteString("</aside>\n</div>\n")
-	l.scripts(&b, root)
-	return b.Bytes()
+	return l.execute("page", d, len(p.content)+8192)
 }
 
 // notFound returns 404.html. A server shows it at any depth, so its URLs
@@ -179,17 +147,17 @@ func (l *layout) notFound() []byte {
 			root += "/"
 		}
 	}
+	d := l.data("Page not found - "+l.cfg.SiteName, root)
+	d.Nav = l.navLinks(l.nav, root, nil)
+	return l.execute("404", d, 8192)
+}
+
+func (l *layout) execute(name string, d *layoutData, size int) []byte {
 	var b bytes.Buffer
-	l.head(&b, "Page not found - "+l.cfg.SiteName, root)
-	l.header(&b, root)
-	b.WriteString("<div class=\"layout\">\n<nav id=\"nav\" class=\"nav\" aria-label=\"Chapters\">\n")
-	var nb strings.Builder
-	l.writeNav(&nb, l.nav, root)
-	b.WriteString(nb.String())
-	b.WriteString("</nav>\n<main id=\"content\" class=\"content\">\n<article>\n<h1 id=\"page-not-found\">Page not found</h1>\n")
-	fmt.Fprintf(&b, "<p>There is no page at this address. Start from the <a href=\"%sindex.html\">first page</a> or search.</p>\n", root)
-	b.WriteString("</article>\n</main>\n<aside class=\"toc\"></aside>\n</div>\n")
-	l.scripts(&b, root)
+	b.Grow(size)
+	if err := templates.ExecuteTemplate(&b, name, d); err != nil {
+		panic(err) // the templates are embedded and the data typed: a bug
+	}
 	return b.Bytes()
 }
 
@@ -199,23 +167,20 @@ func (l *layout) css() []byte {
 	return append(mustAsset("style.css"), chromaCSS("github", "github-dark")...)
 }
 
-// recordFooter names the machines of the chapter's golden timing records
+// timingRecords names the machines of the chapter's golden timing records
 // (chapters/X.timings.json, written by go run ./cmd/run -update), against
 // which the page's measurements were compared.
-func recordFooter(p *page) string {
+func timingRecords(p *page) []timingRecord {
 	if p.file == "" {
-		return ""
+		return nil
 	}
 	t, err := timing.ReadTimings(p.file)
-	if err != nil || len(t.Records) == 0 {
-		return ""
+	if err != nil {
+		return nil
 	}
-	var b strings.Builder
-	b.WriteString("<footer class=\"page-footer\">")
+	var recs []timingRecord
 	for _, r := range t.Records {
-		fmt.Fprintf(&b, "<div>Timing record (%s): %d expectations measured %s on %s.</div>",
-			html.EscapeString(r.Engine), len(r.Expectations), r.Date.Format("2006-01-02"), html.EscapeString(r.Machine.String()))
+		recs = append(recs, timingRecord{Engine: r.Engine, Expectations: len(r.Expectations), Date: r.Date.Format("2006-01-02"), Machine: r.Machine.String()})
 	}
-	b.WriteString("</footer>\n")
-	return b.String()
+	return recs
 }

@@ -20,13 +20,35 @@ import (
 // sites (<a href="https://...">) are allowed. Problems read
 // "page.html: message".
 func CheckLinks(site fs.FS) error {
-	ids := map[string]map[string]bool{}
-	type ref struct {
-		page, attr, val string
-		follow          bool // an <a> link rather than a resource
+	ids, refs, err := collectRefs(site)
+	if err != nil {
+		return err
 	}
-	var refs []ref
-	err := fs.WalkDir(site, ".", func(p string, d fs.DirEntry, err error) error {
+	var problems []string
+	for _, r := range refs {
+		if msg := r.check(site, ids); msg != "" {
+			problems = append(problems, fmt.Sprintf("%s: %s=%q%s", r.page, r.attr, r.val, msg))
+		}
+	}
+	slices.Sort(problems)
+	problems = slices.Compact(problems)
+	if len(problems) > 0 {
+		return fmt.Errorf("%d broken links:\n%s", len(problems), strings.Join(problems, "\n"))
+	}
+	return nil
+}
+
+// A ref is an href or src of a page.
+type ref struct {
+	page, attr, val string
+	follow          bool // an <a> link rather than a resource
+}
+
+// collectRefs reads every HTML page of the site: the ids of its elements,
+// by page, and its references.
+func collectRefs(site fs.FS) (ids map[string]map[string]bool, refs []ref, err error) {
+	ids = map[string]map[string]bool{}
+	err = fs.WalkDir(site, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
 			return err
 		}
@@ -55,49 +77,40 @@ func CheckLinks(site fs.FS) error {
 		}
 		return nil
 	})
+	return ids, refs, err
+}
+
+// check returns what is wrong with the reference (": message", or "
+// message"), or "".
+func (r ref) check(site fs.FS, ids map[string]map[string]bool) string {
+	u, err := url.Parse(r.val)
 	if err != nil {
-		return err
+		return fmt.Sprintf(": %v", err)
 	}
-	var problems []string
-	for _, r := range refs {
-		u, err := url.Parse(r.val)
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %s=%q: %v", r.page, r.attr, r.val, err))
-			continue
+	if u.Scheme != "" || u.Host != "" {
+		if !r.follow {
+			return " loads from another origin"
 		}
-		if u.Scheme != "" || u.Host != "" {
-			if !r.follow {
-				problems = append(problems, fmt.Sprintf("%s: %s=%q loads from another origin", r.page, r.attr, r.val))
-			}
-			continue
+		return ""
+	}
+	if r.page == "404.html" && strings.HasPrefix(u.Path, "/") {
+		return "" // served at any depth: its links start from the server's root
+	}
+	target := r.page
+	if u.Path != "" {
+		if strings.HasPrefix(u.Path, "/") {
+			return ": absolute path (breaks on file://)"
 		}
-		if r.page == "404.html" && strings.HasPrefix(u.Path, "/") {
-			continue // served at any depth: its links start from the server's root
+		target = path.Join(path.Dir(r.page), u.Path)
+		if strings.HasPrefix(target, "../") || target == ".." {
+			return ": leaves the site"
 		}
-		target := r.page
-		if u.Path != "" {
-			if strings.HasPrefix(u.Path, "/") {
-				problems = append(problems, fmt.Sprintf("%s: %s=%q: absolute path (breaks on file://)", r.page, r.attr, r.val))
-				continue
-			}
-			target = path.Join(path.Dir(r.page), u.Path)
-			if strings.HasPrefix(target, "../") || target == ".." {
-				problems = append(problems, fmt.Sprintf("%s: %s=%q: leaves the site", r.page, r.attr, r.val))
-				continue
-			}
-			if _, err := fs.Stat(site, target); err != nil {
-				problems = append(problems, fmt.Sprintf("%s: %s=%q: no file %s", r.page, r.attr, r.val, target))
-				continue
-			}
-		}
-		if u.Fragment != "" && strings.HasSuffix(target, ".html") && !ids[target][u.Fragment] {
-			problems = append(problems, fmt.Sprintf("%s: %s=%q: no id %q in %s", r.page, r.attr, r.val, u.Fragment, target))
+		if _, err := fs.Stat(site, target); err != nil {
+			return ": no file " + target
 		}
 	}
-	slices.Sort(problems)
-	problems = slices.Compact(problems)
-	if len(problems) > 0 {
-		return fmt.Errorf("%d broken links:\n%s", len(problems), strings.Join(problems, "\n"))
+	if u.Fragment != "" && strings.HasSuffix(target, ".html") && !ids[target][u.Fragment] {
+		return fmt.Sprintf(": no id %q in %s", u.Fragment, target)
 	}
-	return nil
+	return ""
 }

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -102,4 +103,75 @@ func headingIDs(t testing.TB, file string) []string {
 		}
 	}
 	return ids
+}
+
+// TestMkDocsBlocks builds the containers fixture with MkDocs and with this
+// package and compares the markup of admonitions, details and content tabs
+// (elements, classes, ids, labels, nesting): Material's stylesheet and
+// ours style the same HTML.
+func TestMkDocsBlocks(t *testing.T) {
+	bin := mkdocsBinary(t)
+	out := buildFixture(t, "containers", false)
+	dir := filepath.Dir(out)
+	cmd := exec.Command(bin, "build", "--strict", "--site-dir", filepath.Join(dir, "mk"))
+	cmd.Dir = dir
+	log, err := cmd.CombinedOutput()
+	require.NoError(t, err, "mkdocs build --strict:\n%s", log)
+	ours := blockMarkup(t, filepath.Join(out, "index.html"))
+	require.Contains(t, strings.Join(ours, "\n"), "tabbed-set")
+	assert.Equal(t, blockMarkup(t, filepath.Join(dir, "mk", "index.html")), ours, "block markup: ours (+) differs from MkDocs' (-)")
+}
+
+// blockMarkup lists the elements of admonitions, details and content tabs
+// in document order, each indented by how many of them enclose it.
+func blockMarkup(t testing.TB, file string) []string {
+	f, err := os.Open(file)
+	require.NoError(t, err)
+	defer f.Close()
+	doc, err := html.Parse(f)
+	require.NoError(t, err)
+	var lines []string
+	var walk func(n *html.Node, depth int)
+	walk = func(n *html.Node, depth int) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			attrs := map[string]string{}
+			for _, a := range c.Attr {
+				attrs[a.Key] = a.Val
+			}
+			class := attrs["class"]
+			block := strings.HasPrefix(class, "admonition") || strings.HasPrefix(class, "tabbed-") ||
+				c.Data == "details" || c.Data == "summary" || (c.Data == "input" && attrs["type"] == "radio") ||
+				(c.Data == "label" && attrs["for"] != "")
+			if !block {
+				walk(c, depth)
+				continue
+			}
+			line := strings.Repeat("  ", depth) + c.Data
+			for _, k := range []string{"class", "id", "name", "type", "checked", "for", "data-tabs", "open"} {
+				if v, ok := attrs[k]; ok {
+					line += fmt.Sprintf(" %s=%q", k, v)
+				}
+			}
+			if c.Data == "label" || c.Data == "summary" || class == "admonition-title" {
+				line += " " + strings.TrimSpace(textOf(c))
+			}
+			lines = append(lines, line)
+			walk(c, depth+1)
+		}
+	}
+	walk(doc, 0)
+	return lines
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	for c := range n.Descendants() {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+		}
+	}
+	return b.String()
 }

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"bytes"
 	"fmt"
 	"path"
 	"strings"
@@ -11,22 +10,23 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
-	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
-	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"go.yaml.in/yaml/v3"
 )
 
-// newMarkdown returns the goldmark instance for pages: GitHub Flavored
-// Markdown, heading attributes ({#id}, as attr_list), admonitions, and the
-// project's renderers for headings, code, cells and expectations. Raw HTML
-// stays dropped: a chapter cannot inject markup.
+// newMarkdown returns the goldmark instance that renders pages: GitHub
+// Flavored Markdown, admonitions, content tabs, and the project's renderers
+// for headings, code, cells and expectations. The tree comes from
+// chapter.Parse, which parses the same syntax. Raw HTML stays dropped: a
+// chapter cannot inject markup.
 func newMarkdown() goldmark.Markdown {
 	return goldmark.New(
-		goldmark.WithExtensions(extension.GFM, admonitions{}),
-		goldmark.WithParserOptions(parser.WithAttribute()),
-		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(pageRenderer{}, 100))),
+		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(
+			util.Prioritized(pageRenderer{}, 100),
+			util.Prioritized(blockRenderer{}, 500),
+		)),
 	)
 }
 
@@ -76,7 +76,7 @@ func (p *page) errorf(line int, format string, args ...any) {
 // parsePage parses a page, attaches the cell results of report (nil: show
 // the golden outputs) and collects headings and links. Problems in the
 // chapter's cells are recorded, the page is still built.
-func parsePage(md goldmark.Markdown, pg *page, src []byte, report *report.Report) {
+func parsePage(pg *page, src []byte, report *report.Report) {
 	ch, err := chapter.Parse(pg.file, src)
 	if el, ok := err.(chapter.ErrorList); ok {
 		for _, e := range el {
@@ -85,10 +85,8 @@ func parsePage(md goldmark.Markdown, pg *page, src []byte, report *report.Report
 	} else if err != nil {
 		pg.errs = append(pg.errs, err)
 	}
-	pg.ch = ch
-	pg.lines = chapter.NewLineIndex(src)
-	body := src
-	if end := frontMatterEnd(src); end > 0 {
+	pg.ch, pg.doc, pg.src, pg.lines = ch, ch.Doc, ch.Source, ch.Lines
+	if ch.FrontMatter != "" {
 		var fm struct {
 			Title string `yaml:"title"`
 		}
@@ -96,97 +94,28 @@ func parsePage(md goldmark.Markdown, pg *page, src []byte, report *report.Report
 			pg.errorf(2, "front matter: %v", err)
 		}
 		pg.fmTitle = fm.Title
-		// Blank the front matter out without moving anything, so offsets
-		// and line numbers stay those of the file.
-		body = bytes.Clone(src)
-		for i := range end {
-			if body[i] != '\n' {
-				body[i] = ' '
-			}
-		}
 	}
-	pg.src = body
-	doc := md.Parser().Parse(text.NewReader(body))
-	pg.doc = doc
 	pg.ids = map[string]bool{}
-
-	if h, ok := doc.FirstChild().(*ast.Heading); ok && h.Level == 1 {
-		pg.h1 = plainText(h, body)
+	if h, ok := pg.doc.FirstChild().(*ast.Heading); ok && h.Level == 1 {
+		pg.h1 = plainText(h, pg.src)
 	}
-	cells := map[int]*chapter.Cell{}
-	outputs := map[int]bool{}
-	expects := map[int]*chapter.Expect{}
-	for _, c := range ch.Cells {
-		cells[c.Line] = c
-		for _, o := range c.Outputs {
-			outputs[o.Line] = true
-		}
-	}
-	for _, e := range ch.Expects {
-		expects[e.Line] = e
-	}
-
+	nodes := chapterNodes(ch, report)
 	var replace [][2]ast.Node
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	_ = ast.Walk(pg.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			t := plainText(n, body)
-			id := ""
-			if v, ok := n.AttributeString("id"); ok {
-				if b, ok := v.([]byte); ok {
-					id = string(b)
-				}
-			}
-			if id == "" {
-				id = Slugify(t)
-			}
-			id = uniqueID(id, pg.ids)
-			n.SetAttributeString("id", []byte(id))
-			pg.toc = append(pg.toc, tocEntry{Level: n.Level, Text: t, ID: id})
+			pg.heading(n)
 		case *ast.Link:
 			pg.links = append(pg.links, &linkRef{node: n, dest: string(n.Destination), line: pg.lines.Line(n.Pos())})
 		case *ast.Image:
 			pg.links = append(pg.links, &linkRef{node: n, dest: string(n.Destination), line: pg.lines.Line(n.Pos())})
 		case *ast.FencedCodeBlock:
-			line := pg.lines.Line(n.Pos())
-			lang, attrs := splitInfo(string(n.Info.Value(body)))
-			code := blockText(n, body)
-			var repl ast.Node
-			switch {
-			case lang == "go" && cells[line] != nil:
-				c := cells[line]
-				cn := &cellNode{Cell: c, Code: c.Code}
-				if report != nil {
-					cn.Result = report.Result(c.Name)
-				}
-				cn.Report = report
-				repl = cn
-			case lang == "output" && outputs[line]:
-				repl = &dropNode{} // shown inside its cell
-			case lang == "expect":
-				en := &expectNode{Report: report}
-				for i := range n.Lines().Len() {
-					if e := expects[line+1+i]; e != nil {
-						en.Items = append(en.Items, e)
-					}
-				}
-				repl = en
-			default:
-				cn := &cellNode{Lang: lang, Code: code}
-				if as, err := chapter.ParseAttrs(attrs); err == nil {
-					for _, a := range as {
-						switch a.Key {
-						case "title":
-							cn.Title = a.Value
-						case "hl_lines":
-							cn.HL = parseLines(a.Value)
-						}
-					}
-				}
-				repl = cn
+			repl := nodes[n]
+			if repl == nil {
+				repl = codeNode(n, pg.src, report)
 			}
 			replace = append(replace, [2]ast.Node{n, repl})
 			return ast.WalkSkipChildren, nil
@@ -197,6 +126,72 @@ func parsePage(md goldmark.Markdown, pg *page, src []byte, report *report.Report
 		r[0].Parent().ReplaceChild(r[0].Parent(), r[0], r[1])
 	}
 	pg.collectSections()
+}
+
+// heading gives a heading its id: the {#id} written, else the slug of its
+// text, made unique in the page.
+func (pg *page) heading(n *ast.Heading) {
+	t := plainText(n, pg.src)
+	id := ""
+	if v, ok := n.AttributeString("id"); ok {
+		if b, ok := v.([]byte); ok {
+			id = string(b)
+		}
+	}
+	if id == "" {
+		id = Slugify(t)
+	}
+	id = uniqueID(id, pg.ids)
+	n.SetAttributeString("id", []byte(id))
+	pg.toc = append(pg.toc, tocEntry{Level: n.Level, Text: t, ID: id})
+}
+
+// chapterNodes maps the fenced blocks the chapter made something of to the
+// nodes that show them: a cell with its result, nothing for an output block
+// (shown inside its cell), the expectations of an expect block.
+func chapterNodes(ch *chapter.Chapter, report *report.Report) map[ast.Node]ast.Node {
+	nodes := map[ast.Node]ast.Node{}
+	for _, c := range ch.Cells {
+		cn := &cellNode{Cell: c, Code: c.Code, Report: report}
+		if report != nil {
+			cn.Result = report.Result(c.Name)
+		}
+		nodes[c.Node] = cn
+		for _, o := range c.Outputs {
+			nodes[o.Node] = &dropNode{}
+		}
+	}
+	for _, e := range ch.Expects {
+		en, _ := nodes[e.Node].(*expectNode)
+		if en == nil {
+			en = &expectNode{Report: report}
+			nodes[e.Node] = en
+		}
+		en.Items = append(en.Items, e)
+	}
+	return nodes
+}
+
+// codeNode shows a fenced block that is no cell: code in another language,
+// or a block the chapter found malformed (shown as written). An expect
+// block with no expectations still shows as one.
+func codeNode(n *ast.FencedCodeBlock, src []byte, report *report.Report) ast.Node {
+	lang, attrs := chapter.SplitInfo(string(n.Info.Value(src)))
+	if lang == "expect" {
+		return &expectNode{Report: report}
+	}
+	cn := &cellNode{Lang: lang, Code: blockText(n, src)}
+	if as, err := chapter.ParseAttrs(attrs); err == nil {
+		for _, a := range as {
+			switch a.Key {
+			case "title":
+				cn.Title = a.Value
+			case "hl_lines":
+				cn.HL = parseLines(a.Value)
+			}
+		}
+	}
+	return cn
 }
 
 // collectSections splits the text of the page at its headings.
@@ -215,7 +210,7 @@ func (pg *page) collectSections() {
 			case *cellNode:
 				cur.Text.WriteString(c.Code)
 				cur.Text.WriteByte('\n')
-			case *Admonition, *ast.List, *ast.ListItem, *ast.Blockquote:
+			case *chapter.Admonition, *chapter.TabbedSet, *chapter.Tab, *ast.List, *ast.ListItem, *ast.Blockquote:
 				walk(c)
 			default:
 				if c.Type() == ast.TypeBlock {
@@ -264,32 +259,6 @@ func blockText(n *ast.FencedCodeBlock, src []byte) string {
 		b.Write(s.Value(src))
 	}
 	return b.String()
-}
-
-func splitInfo(info string) (lang, rest string) {
-	info = strings.TrimSpace(info)
-	if i := strings.IndexAny(info, " \t"); i >= 0 {
-		return info[:i], strings.TrimSpace(info[i:])
-	}
-	return info, ""
-}
-
-// frontMatterEnd is the offset after YAML front matter, 0 if there is none.
-func frontMatterEnd(src []byte) int {
-	first, rest, found := bytes.Cut(src, []byte("\n"))
-	if !found || string(bytes.TrimRight(first, " \r")) != "---" {
-		return 0
-	}
-	off := len(first) + 1
-	for len(rest) > 0 {
-		line, after, _ := bytes.Cut(rest, []byte("\n"))
-		next := min(off+len(line)+1, len(src))
-		if t := string(bytes.TrimRight(line, " \r")); t == "---" || t == "..." {
-			return next
-		}
-		off, rest = next, after
-	}
-	return 0
 }
 
 // resolveLinks rewrites the relative links of a page to .md files into

@@ -1,6 +1,7 @@
 // Package chapter parses the Markdown chapters of the book into cells,
 // compares captured output with the golden output written in a chapter, and
-// rewrites a chapter's output blocks in place.
+// rewrites a chapter's output blocks in place. The goldmark tree it parses,
+// with admonitions and content tabs, is the one the site renders.
 //
 // It does not execute anything, so the site builder can use it without
 // linking the interpreter. The format is specified in the documentation of
@@ -19,7 +20,9 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // A Chapter is one parsed Markdown file.
@@ -29,6 +32,11 @@ type Chapter struct {
 	FrontMatter string // the YAML between the leading --- lines, if any
 	Cells       []*Cell
 	Expects     []*Expect
+	// Doc is the goldmark tree of the whole chapter, which the site
+	// renders (and may change: it replaces the cells' nodes). Its
+	// segments index Source.
+	Doc   ast.Node
+	Lines *LineIndex // line numbers of Source
 }
 
 // A Cell is a fenced code block in Go, with its golden outputs.
@@ -53,8 +61,9 @@ type Cell struct {
 	Outputs   []*Output
 	Block     Span // the fenced block, from the opening fence to after the closing one
 	Indent    string
-	InQuote   bool // inside a block quote: -update cannot create blocks there
-	Unnamed   bool // Name was derived from the line
+	InQuote   bool                 // inside a block quote: -update cannot create blocks there
+	Unnamed   bool                 // Name was derived from the line
+	Node      *ast.FencedCodeBlock // the cell's node in the chapter's Doc
 }
 
 // A Failure is the way a cell is expected to fail.
@@ -75,10 +84,11 @@ type Output struct {
 	Stream    string // "stdout" or "stderr"
 	Unordered bool
 	Text      string
-	Line      int    // line of the opening fence
-	Block     Span   // the whole fenced block
-	Content   Span   // the bytes between the fences
-	Indent    string // what precedes the opening fence on its line
+	Line      int                  // line of the opening fence
+	Block     Span                 // the whole fenced block
+	Content   Span                 // the bytes between the fences
+	Indent    string               // what precedes the opening fence on its line
+	Node      *ast.FencedCodeBlock // the block's node in the chapter's Doc
 }
 
 // A Span is a byte range [Start, End) of the chapter's source.
@@ -88,6 +98,7 @@ type Span struct{ Start, End int }
 type Expect struct {
 	Line int
 	Text string
+	Node *ast.FencedCodeBlock // the expect block it stands in
 }
 
 // An Error is a problem in a chapter at a line.
@@ -122,111 +133,138 @@ func ReadFile(path string) (*Chapter, error) {
 	return Parse(path, src)
 }
 
-var md = goldmark.New(goldmark.WithExtensions(extension.GFM))
+// md parses every block syntax the site renders: GitHub Flavored Markdown,
+// heading attributes ({#id}, as attr_list), admonitions and details, and
+// content tabs. The runner and the site read the same tree, so every Go
+// fence the site shows is a cell the runner runs.
+var md = goldmark.New(
+	goldmark.WithExtensions(extension.GFM),
+	goldmark.WithParserOptions(
+		parser.WithAttribute(),
+		parser.WithBlockParsers(
+			util.Prioritized(admonitionParser{}, 150),
+			util.Prioritized(tabParser{}, 150),
+		),
+		parser.WithASTTransformers(util.Prioritized(tabGrouper{}, 100)),
+	),
+)
 
 // Parse parses a chapter. It returns the chapter together with an ErrorList
-// when some cells are malformed; cells that parsed are kept.
+// when some cells are malformed; cells that parsed are kept. The chapter's
+// Doc is built even then.
 func Parse(path string, src []byte) (*Chapter, error) {
-	ch := &Chapter{Path: path, Source: src}
-	lines := NewLineIndex(src)
-	var errs ErrorList
-	report := func(off int, format string, args ...any) {
-		errs = append(errs, &Error{Path: path, Line: lines.Line(off), Msg: fmt.Sprintf(format, args...)})
-	}
-	if !utf8.Valid(src) {
-		off := invalidUTF8(src)
-		report(off, "invalid UTF-8 (byte 0x%02x)", src[off])
-		return ch, errs
-	}
-	body := src
+	p := &parseState{ch: &Chapter{Path: path, Source: src, Lines: NewLineIndex(src)}, body: src}
 	if fm, end, ok := frontMatter(src); ok {
-		ch.FrontMatter = fm
+		p.ch.FrontMatter = fm
 		// Blank the front matter out without moving anything, so offsets
 		// and line numbers stay those of the file.
-		body = bytes.Clone(src)
-		for i := 0; i < end; i++ {
-			if body[i] != '\n' {
-				body[i] = ' '
+		p.body = bytes.Clone(src)
+		for i := range end {
+			if p.body[i] != '\n' {
+				p.body[i] = ' '
 			}
 		}
 	}
-	doc := md.Parser().Parse(text.NewReader(body))
-
-	var last *Cell // the cell an output block may attach to
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		fb, ok := n.(*ast.FencedCodeBlock)
-		if !ok {
-			if n.Type() == ast.TypeBlock && n.Kind() != ast.KindDocument && !isContainer(n) {
-				last = nil
-			}
-			return ast.WalkContinue, nil
-		}
-		blk, err := fenceOf(body, fb)
-		if err != nil {
-			report(fb.Pos(), "%v", err)
-			last = nil
-			return ast.WalkSkipChildren, nil
-		}
-		lang, rest := splitInfo(blk.info)
-		switch lang {
-		case "go":
-			c, err := newCell(blk, rest, lines)
-			if err != nil {
-				report(blk.span.Start, "%v", err)
-				last = nil
-				break
-			}
-			c.InQuote = inQuote(fb)
-			ch.Cells = append(ch.Cells, c)
-			last = c
-		case "output":
-			o, err := newOutput(blk, rest, lines)
-			switch {
-			case err != nil:
-				report(blk.span.Start, "%v", err)
-			case last == nil || fb.PreviousSibling() == nil:
-				report(blk.span.Start, "output block with no go cell before it")
-			case last.NoRun:
-				report(blk.span.Start, "output block after a norun cell")
-			case last.Unchecked:
-				report(blk.span.Start, "output block after an unchecked cell")
-			case last.Output(o.Stream) != nil:
-				report(blk.span.Start, "second %s output block for cell %s", o.Stream, last.Name)
-			default:
-				last.Outputs = append(last.Outputs, o)
-			}
-			// last stays: a cell may have one block per stream
-		case "expect":
-			for i, l := range blk.lines {
-				t := strings.TrimSpace(l)
-				if t == "" || strings.HasPrefix(t, "#") {
-					continue
-				}
-				ch.Expects = append(ch.Expects, &Expect{Line: blk.codeLine + i, Text: t})
-			}
-			last = nil
-		default:
-			last = nil
-		}
-		return ast.WalkSkipChildren, nil
-	})
-
+	p.ch.Doc = md.Parser().Parse(text.NewReader(p.body))
+	if !utf8.Valid(src) {
+		off := invalidUTF8(src)
+		p.errorf(off, "invalid UTF-8 (byte 0x%02x)", src[off])
+		return p.ch, p.errs
+	}
+	_ = ast.Walk(p.ch.Doc, p.visit)
 	seen := map[string]*Cell{}
-	for _, c := range ch.Cells {
+	for _, c := range p.ch.Cells {
 		if prev, ok := seen[c.Name]; ok {
-			errs = append(errs, &Error{Path: path, Line: c.Line, Msg: fmt.Sprintf("cell name %q already used at line %d", c.Name, prev.Line)})
+			p.errs = append(p.errs, &Error{Path: path, Line: c.Line, Msg: fmt.Sprintf("cell name %q already used at line %d", c.Name, prev.Line)})
 			continue
 		}
 		seen[c.Name] = c
 	}
-	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
-	if len(errs) > 0 {
-		return ch, errs
+	sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
+	if len(p.errs) > 0 {
+		return p.ch, p.errs
 	}
-	return ch, nil
+	return p.ch, nil
+}
+
+// parseState is a chapter being parsed.
+type parseState struct {
+	ch   *Chapter
+	body []byte // the source, front matter blanked out
+	errs ErrorList
+	last *Cell // the cell an output block may attach to
+}
+
+func (p *parseState) errorf(off int, format string, args ...any) {
+	p.errs = append(p.errs, &Error{Path: p.ch.Path, Line: p.ch.Lines.Line(off), Msg: fmt.Sprintf(format, args...)})
+}
+
+// visit looks at each block of the tree: fenced blocks make cells, outputs
+// and expectations; any other block but a container (a list, a quote, an
+// admonition, a tab) parts an output block from the cell before it.
+func (p *parseState) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	fb, ok := n.(*ast.FencedCodeBlock)
+	if !ok {
+		if n.Type() == ast.TypeBlock && n.Kind() != ast.KindDocument && !isContainer(n) {
+			p.last = nil
+		}
+		return ast.WalkContinue, nil
+	}
+	blk, err := fenceOf(p.body, fb)
+	if err != nil {
+		p.errorf(fb.Pos(), "%v", err)
+		p.last = nil
+		return ast.WalkSkipChildren, nil
+	}
+	lang, rest := SplitInfo(blk.info)
+	switch lang {
+	case "go":
+		p.last = nil
+		c, err := newCell(blk, rest, p.ch.Lines)
+		if err != nil {
+			p.errorf(blk.span.Start, "%v", err)
+			break
+		}
+		c.Node = fb
+		p.ch.Cells = append(p.ch.Cells, c)
+		p.last = c
+	case "output":
+		p.output(fb, blk, rest) // last stays: a cell may have one block per stream
+	case "expect":
+		for i, l := range blk.lines {
+			if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+				p.ch.Expects = append(p.ch.Expects, &Expect{Line: blk.codeLine + i, Text: t, Node: fb})
+			}
+		}
+		p.last = nil
+	default:
+		p.last = nil
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+// output attaches an output block to the cell before it.
+func (p *parseState) output(fb *ast.FencedCodeBlock, blk *fence, rest string) {
+	o, err := newOutput(blk, rest, p.ch.Lines)
+	last := p.last
+	switch {
+	case err != nil:
+		p.errorf(blk.span.Start, "%v", err)
+	case last == nil || fb.PreviousSibling() == nil:
+		p.errorf(blk.span.Start, "output block with no go cell before it")
+	case last.NoRun:
+		p.errorf(blk.span.Start, "output block after a norun cell")
+	case last.Unchecked:
+		p.errorf(blk.span.Start, "output block after an unchecked cell")
+	case last.Output(o.Stream) != nil:
+		p.errorf(blk.span.Start, "second %s output block for cell %s", o.Stream, last.Name)
+	default:
+		o.Node = fb
+		last.Outputs = append(last.Outputs, o)
+	}
 }
 
 // Cell returns the cell with the given name, or nil.
@@ -254,17 +292,8 @@ func (ch *Chapter) Pos(line int) string { return fmt.Sprintf("%s:%d", ch.Path, l
 
 func isContainer(n ast.Node) bool {
 	switch n.Kind() {
-	case ast.KindList, ast.KindListItem, ast.KindBlockquote:
+	case ast.KindList, ast.KindListItem, ast.KindBlockquote, KindAdmonition, KindTabbedSet, KindTab:
 		return true
-	}
-	return false
-}
-
-func inQuote(n ast.Node) bool {
-	for p := n.Parent(); p != nil; p = p.Parent() {
-		if p.Kind() == ast.KindBlockquote {
-			return true
-		}
 	}
 	return false
 }
@@ -340,7 +369,9 @@ func hasPackageClause(src string) bool {
 	}
 }
 
-func splitInfo(info string) (lang, rest string) {
+// SplitInfo splits a fenced block's info string into its language, the
+// first word, and the rest (a cell's attributes).
+func SplitInfo(info string) (lang, rest string) {
 	info = strings.TrimSpace(info)
 	i := strings.IndexAny(info, " \t")
 	if i < 0 {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/yuin/goldmark/ast"
 	"golang.org/x/tools/txtar"
 )
 
@@ -29,6 +30,7 @@ func seedChapters(f *testing.F) {
 	}
 	f.Add([]byte("```go\nx := 1\n```\n```output\n1\n```\n"))
 	f.Add([]byte("- a\n\n  ```go name=\"q\"\n  fmt.Println()\n  ```\n> ```go\n> x\n> ```\n"))
+	f.Add([]byte("!!! note\n    ```go\n    x\n    ```\n\n=== \"Go\"\n    ```go\n    y\n    ```\n===! \"B\"\n    ???+ tip\n        ```go\n        z\n        ```\n"))
 }
 
 // FuzzParse: the parser never panics, and -update followed by a parse gives
@@ -42,6 +44,16 @@ func FuzzParse(f *testing.F) {
 		}
 		if err != nil {
 			return
+		}
+		// Every cell stands in the tree the site renders.
+		for _, c := range ch.Cells {
+			var root ast.Node = c.Node
+			for root != nil && root.Parent() != nil {
+				root = root.Parent()
+			}
+			if c.Node == nil || root != ch.Doc {
+				t.Fatalf("cell %s is not a node of the chapter's tree", c.Name)
+			}
 		}
 		// Give every cell an output derived from its code, so blocks are
 		// both created and rewritten.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/yuin/goldmark/ast"
 	"golang.org/x/tools/txtar"
 )
 
@@ -90,6 +91,9 @@ func dump(ch *Chapter, err error) string {
 		if c.Indent != "" {
 			fmt.Fprintf(&b, " indent=%q", c.Indent)
 		}
+		if in := blockContainers(c.Node); in != "" {
+			fmt.Fprintf(&b, " in=%s", in)
+		}
 		fmt.Fprintf(&b, "\n  code %q\n", c.Code)
 		for _, o := range c.Outputs {
 			fmt.Fprintf(&b, "  output %s line=%d unordered=%v %q\n", o.Stream, o.Line, o.Unordered, o.Text)
@@ -105,6 +109,21 @@ func dump(ch *Chapter, err error) string {
 		fmt.Fprintf(&b, "error:\n%s\n", err)
 	}
 	return b.String()
+}
+
+// blockContainers names the admonitions and content tabs around n,
+// outermost first. Lists and quotes show in the indentation already.
+func blockContainers(n ast.Node) string {
+	var in []string
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		switch p := p.(type) {
+		case *Admonition:
+			in = append([]string{"admonition:" + p.Classes[0]}, in...)
+		case *Tab:
+			in = append([]string{fmt.Sprintf("tab:%d:%q", p.Parent().(*TabbedSet).Index, p.Title)}, in...)
+		}
+	}
+	return strings.Join(in, "/")
 }
 
 func TestParseGolden(t *testing.T) {

@@ -13,22 +13,12 @@ import (
 // cells rewritten to hold their captured output. Only cells whose run
 // behaved as the chapter says (passed, or differ only in output) are
 // written, a block is rewritten only when its text does not already match,
-// and a block is created after a cell that has none but printed something.
-// Every other byte of the file is kept. It returns the cells it changed, and
-// an error for each cell whose output cannot be written.
+// and a block is created after a cell that has none but printed something,
+// in the cell's container (list item, quote, admonition, tab) at the cell's
+// indentation. Every other byte of the file is kept. It returns the cells it
+// changed, and an error for each cell whose output cannot be written.
 func Update(ch *Chapter, results map[string]*Result) (src []byte, changed []string, err error) {
-	type edit struct {
-		span Span
-		text string
-	}
-	var edits []edit
-	var errs ErrorList
-	type want struct {
-		cell         int
-		stream, text string
-		unordered    bool
-	}
-	var wants []want
+	u := &updater{ch: ch}
 	for ci, c := range ch.Cells {
 		r := results[c.Name]
 		if r == nil || c.NoRun || r.Status == Skip || !OnlyMismatch(c, r) {
@@ -40,101 +30,141 @@ func Update(ch *Chapter, results map[string]*Result) (src []byte, changed []stri
 			if stream == "stderr" {
 				got = r.Stderr
 			}
-			o := c.Output(stream)
-			if o != nil && Match(o.Text, got, o.Unordered) {
-				continue
-			}
-			if o == nil && (strings.TrimSpace(got) == "" || c.Unchecked) {
-				continue
-			}
-			if msg := notText(got); msg != "" {
-				errs = append(errs, &Error{Path: ch.Path, Line: c.Line, Msg: fmt.Sprintf("cell %s: %s not written: %s", c.Name, stream, msg)})
-				continue
-			}
-			if o != nil {
-				// The opening line stays as written; the rest follows it.
-				open := strings.TrimRight(string(ch.Source[o.Block.Start:o.Content.Start]), "\r\n")
-				info := strings.TrimLeft(open[len(o.Indent):], "`~")
-				edits = append(edits, edit{o.Block, block(o.Indent, continuation(o.Indent), info, got)})
-			} else {
-				info := "output"
-				if stream == "stderr" {
-					info = "output stderr"
-				}
-				at := c.Block.End
-				if prev := c.Output("stdout"); stream == "stderr" && prev != nil {
-					at = prev.Block.End
-				}
-				cont := continuation(c.Indent)
-				lead := strings.TrimRight(cont, " \t") + "\n"
-				if at > 0 && ch.Source[at-1] != '\n' {
-					lead = "\n" + lead
-				}
-				edits = append(edits, edit{Span{at, at}, lead + block(cont, cont, info, got)})
-			}
-			did = true
-			wants = append(wants, want{ci, stream, got, o != nil && o.Unordered})
+			did = u.stream(ci, stream, got) || did
 		}
 		if did {
 			changed = append(changed, c.Name)
 		}
 	}
-	sort.SliceStable(edits, func(i, j int) bool { return edits[i].span.Start < edits[j].span.Start })
-	var out bytes.Buffer
-	last := 0
-	for _, e := range edits {
-		out.Write(ch.Source[last:e.span.Start])
-		out.WriteString(e.text)
-		last = e.span.End
-	}
-	out.Write(ch.Source[last:])
+	out := u.apply()
 	// Markdown is subtle (lazy lines, list items, fences closed from
 	// another indentation): a rewrite that would not parse back to the same
 	// cells with the new outputs is not written.
-	if len(edits) > 0 {
-		err := sameCells(ch, out.Bytes(), func(again *Chapter) error {
-			streams := make([]map[string]bool, len(ch.Cells))
-			for i, c := range ch.Cells {
-				streams[i] = map[string]bool{}
-				for _, o := range c.Outputs {
-					streams[i][o.Stream] = true
-				}
-			}
-			for _, w := range wants {
-				c := again.Cells[w.cell]
-				if o := c.Output(w.stream); o == nil || !Match(o.Text, w.text, w.unordered) {
-					return fmt.Errorf("cell %s would not get its %s block where it stands", c.Name, w.stream)
-				}
-				streams[w.cell][w.stream] = true
-			}
-			// Nothing outside the output blocks may change, but the
-			// newline that ends a last line when a block is added after it.
-			a, b := outsideOutputs(ch), outsideOutputs(again)
-			if a != b && !(len(ch.Source) > 0 && ch.Source[len(ch.Source)-1] != '\n' && a+"\n" == b) {
-				return fmt.Errorf("text outside the output blocks would change")
-			}
-			// No other block may change hands.
-			for i, c := range again.Cells {
-				if len(c.Outputs) != len(streams[i]) {
-					return fmt.Errorf("the output blocks of cell %s would change", c.Name)
-				}
-				for _, o := range c.Outputs {
-					if !streams[i][o.Stream] {
-						return fmt.Errorf("the output blocks of cell %s would change", c.Name)
-					}
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			errs = append(errs, &Error{Path: ch.Path, Line: 1, Msg: "not updated: " + err.Error()})
-			return ch.Source, nil, errs
+	if len(u.edits) > 0 {
+		if err := sameCells(ch, out, u.check); err != nil {
+			u.errs = append(u.errs, &Error{Path: ch.Path, Line: 1, Msg: "not updated: " + err.Error()})
+			return ch.Source, nil, u.errs
 		}
 	}
-	if len(errs) > 0 {
-		return out.Bytes(), changed, errs
+	if len(u.errs) > 0 {
+		return out, changed, u.errs
 	}
-	return out.Bytes(), changed, nil
+	return out, changed, nil
+}
+
+// An updater plans the edits of one Update.
+type updater struct {
+	ch    *Chapter
+	edits []edit
+	wants []want // what the parse of the result must find
+	errs  ErrorList
+}
+
+// An edit replaces the bytes of span with text.
+type edit struct {
+	span Span
+	text string
+}
+
+// A want is an output block the rewritten chapter must hold.
+type want struct {
+	cell         int
+	stream, text string
+	unordered    bool
+}
+
+// stream plans the block of one stream of cell ci, which printed got; it
+// reports whether the block changes.
+func (u *updater) stream(ci int, stream, got string) bool {
+	c := u.ch.Cells[ci]
+	o := c.Output(stream)
+	if o != nil && Match(o.Text, got, o.Unordered) {
+		return false
+	}
+	if o == nil && (strings.TrimSpace(got) == "" || c.Unchecked) {
+		return false
+	}
+	if msg := notText(got); msg != "" {
+		u.errs = append(u.errs, &Error{Path: u.ch.Path, Line: c.Line, Msg: fmt.Sprintf("cell %s: %s not written: %s", c.Name, stream, msg)})
+		return false
+	}
+	if o != nil {
+		// The opening line stays as written; the rest follows it.
+		open := strings.TrimRight(string(u.ch.Source[o.Block.Start:o.Content.Start]), "\r\n")
+		info := strings.TrimLeft(open[len(o.Indent):], "`~")
+		u.edits = append(u.edits, edit{o.Block, block(o.Indent, continuation(o.Indent), info, got)})
+	} else {
+		info := "output"
+		if stream == "stderr" {
+			info = "output stderr"
+		}
+		at := c.Block.End
+		if prev := c.Output("stdout"); stream == "stderr" && prev != nil {
+			at = prev.Block.End
+		}
+		// The new block continues the cell's container: what precedes
+		// the cell's fence, with list markers turned into spaces.
+		cont := continuation(c.Indent)
+		lead := strings.TrimRight(cont, " \t") + "\n"
+		if at > 0 && u.ch.Source[at-1] != '\n' {
+			lead = "\n" + lead
+		}
+		u.edits = append(u.edits, edit{Span{at, at}, lead + block(cont, cont, info, got)})
+	}
+	u.wants = append(u.wants, want{ci, stream, got, o != nil && o.Unordered})
+	return true
+}
+
+// apply returns the source with the edits made.
+func (u *updater) apply() []byte {
+	sort.SliceStable(u.edits, func(i, j int) bool { return u.edits[i].span.Start < u.edits[j].span.Start })
+	var out bytes.Buffer
+	last := 0
+	for _, e := range u.edits {
+		out.Write(u.ch.Source[last:e.span.Start])
+		out.WriteString(e.text)
+		last = e.span.End
+	}
+	out.Write(u.ch.Source[last:])
+	return out.Bytes()
+}
+
+// check says what is wrong with the parse of the rewritten chapter: a
+// block that did not land where it was written, text outside the blocks
+// that changed, a block that changed hands.
+func (u *updater) check(again *Chapter) error {
+	ch := u.ch
+	streams := make([]map[string]bool, len(ch.Cells))
+	for i, c := range ch.Cells {
+		streams[i] = map[string]bool{}
+		for _, o := range c.Outputs {
+			streams[i][o.Stream] = true
+		}
+	}
+	for _, w := range u.wants {
+		c := again.Cells[w.cell]
+		if o := c.Output(w.stream); o == nil || !Match(o.Text, w.text, w.unordered) {
+			return fmt.Errorf("cell %s would not get its %s block where it stands", c.Name, w.stream)
+		}
+		streams[w.cell][w.stream] = true
+	}
+	// Nothing outside the output blocks may change, but the newline that
+	// ends a last line when a block is added after it.
+	a, b := outsideOutputs(ch), outsideOutputs(again)
+	if a != b && !(len(ch.Source) > 0 && ch.Source[len(ch.Source)-1] != '\n' && a+"\n" == b) {
+		return fmt.Errorf("text outside the output blocks would change")
+	}
+	for i, c := range again.Cells {
+		if len(c.Outputs) != len(streams[i]) {
+			return fmt.Errorf("the output blocks of cell %s would change", c.Name)
+		}
+		for _, o := range c.Outputs {
+			if !streams[i][o.Stream] {
+				return fmt.Errorf("the output blocks of cell %s would change", c.Name)
+			}
+		}
+	}
+	return nil
 }
 
 // sameCells checks that src parses to the cells of ch, in order, with the

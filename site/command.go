@@ -1,0 +1,168 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/concurrency101/book/runner/report"
+)
+
+// errCheck marks a failed check (exit status 1), as opposed to a usage or
+// infrastructure error (2).
+var errCheck = errors.New("check failed")
+
+// command is one invocation of the site command, its flags parsed.
+type command struct {
+	config, engine, cacheDir, out, addr string
+	noRun, serve                        bool
+	stderr                              io.Writer // progress and diagnostics
+}
+
+// Command is the site command (cmd/site): it parses the arguments (without
+// the program name), builds the book into the site_dir of mkdocs.yml, or
+// serves it with -serve, and returns the exit code: 0 built, 1 a check
+// failed (a broken link, a failing cell; the site is still written), 2 a
+// usage or infrastructure error. newRun returns what runs a chapter's cells
+// with the runner's named engine: this package does not import the runner,
+// which links the interpreter. Everything the command prints goes to
+// stderr; stdout is kept for what may be piped later.
+func Command(ctx context.Context, args []string, newRun func(engine string) RunFunc, stdout, stderr io.Writer) int {
+	c := &command{stderr: stderr}
+	fs := flag.NewFlagSet("site", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.config, "config", "mkdocs.yml", "the MkDocs configuration `file`")
+	fs.BoolVar(&c.noRun, "norun", false, "do not run cells: show code and golden outputs")
+	fs.StringVar(&c.engine, "engine", "yaegi", "the runner's engine: yaegi, go or both")
+	fs.StringVar(&c.cacheDir, "cache", ".cache/site", "the `directory` of cached chapter reports (empty: no cache)")
+	fs.StringVar(&c.out, "o", "", "write the site into `dir` instead of site_dir")
+	fs.BoolVar(&c.serve, "serve", false, "serve the site, rebuild on change and reload open pages")
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8000", "the `address` -serve listens on")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: go run ./cmd/site [flags]\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return 2
+	}
+	err := c.run(ctx, newRun)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errCheck):
+		fmt.Fprintln(stderr, err)
+		return 1
+	default:
+		fmt.Fprintln(stderr, "site:", err)
+		return 2
+	}
+}
+
+// run builds the site once, or builds and serves it.
+func (c *command) run(ctx context.Context, newRun func(engine string) RunFunc) error {
+	cfg, err := LoadConfig(c.config)
+	if err != nil {
+		return err
+	}
+	if c.out != "" {
+		if cfg.SiteDir, err = filepath.Abs(c.out); err != nil {
+			return err
+		}
+	}
+	ropts := RunOptions{Log: c.stderr}
+	if !c.noRun {
+		ropts.Run = newRun(c.engine)
+		if c.cacheDir != "" {
+			ropts.Cache = &Cache{Dir: c.cacheDir, Engine: c.engine}
+		}
+	}
+	build := func() error { return c.build(ctx, cfg, ropts) }
+	if !c.serve {
+		return build()
+	}
+	if err := build(); err != nil && !errors.Is(err, errCheck) {
+		return err
+	} else if err != nil {
+		fmt.Fprintln(c.stderr, err)
+	}
+	return c.listen(ctx, &Server{
+		Dir:     cfg.SitePath(),
+		Rebuild: build,
+		Watch:   []string{c.config, cfg.DocsPath()},
+		Log:     c.stderr,
+	})
+}
+
+// build runs the chapters (unless -norun) and builds the site. A failing
+// cell or a broken link is a failed check: the site is written anyway.
+func (c *command) build(ctx context.Context, cfg *Config, ropts RunOptions) error {
+	t0 := time.Now()
+	var reports map[string]*report.Report
+	var runErr error
+	if !c.noRun {
+		reports, runErr = RunChapters(ctx, cfg, ropts)
+		if runErr != nil && reports == nil {
+			return runErr
+		}
+	}
+	if c.cacheDir != "" {
+		LoadHighlights(c.cacheDir)
+	}
+	s, err := Build(Options{Config: cfg, Reports: reports, LiveReload: c.serve})
+	if s == nil {
+		return err
+	}
+	if c.cacheDir != "" {
+		if err := SaveHighlights(c.cacheDir); err != nil {
+			fmt.Fprintf(c.stderr, "site: keeping highlighted code: %v\n", err)
+		}
+	}
+	failed := 0
+	for _, r := range reports {
+		if r.Failed() {
+			failed++
+		}
+	}
+	fmt.Fprintf(c.stderr, "site: %d pages into %s in %v\n", len(s.Pages), cfg.SitePath(), time.Since(t0).Round(time.Millisecond))
+	err = errors.Join(runErr, err)
+	if failed > 0 {
+		err = errors.Join(err, fmt.Errorf("%d chapters have failing cells", failed))
+	}
+	if err != nil {
+		return fmt.Errorf("%w\n%w", err, errCheck)
+	}
+	return nil
+}
+
+// listen serves the site on -addr until ctx is done, rebuilding it when a
+// watched file changes.
+func (c *command) listen(ctx context.Context, srv *Server) error {
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "site: serving http://%s/\n", ln.Addr())
+	go srv.Run(ctx)
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		hs.Close()
+	}()
+	if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
