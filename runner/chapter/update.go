@@ -12,8 +12,9 @@ import (
 // Update returns the chapter's source with the output blocks of the given
 // cells rewritten to hold their captured output. Only cells whose run
 // behaved as the chapter says (passed, or differ only in output) are
-// written, a block is rewritten only when its text does not already match,
-// and a block is created after a cell that has none but printed something,
+// written, a block is rewritten when its text is not exactly what the run
+// printed (a stale duration or address is refreshed, though the comparison
+// masks it: the chapter shows a real run; see Same), and a block is created after a cell that has none but printed something,
 // in the cell's container (list item, quote, admonition, tab) at the cell's
 // indentation. Every other byte of the file is kept. It returns the cells it
 // changed, and an error for each cell whose output cannot be written.
@@ -78,7 +79,7 @@ type want struct {
 func (u *updater) stream(ci int, stream, got string) bool {
 	c := u.ch.Cells[ci]
 	o := c.Output(stream)
-	if o != nil && Match(o.Text, got, o.Unordered) {
+	if o != nil && Same(o.Text, got, o.Unordered) {
 		return false
 	}
 	if o == nil && (strings.TrimSpace(got) == "" || c.Unchecked) {
