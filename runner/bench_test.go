@@ -40,7 +40,7 @@ func BenchmarkCellOverhead(b *testing.B) {
 			if kind == "program" {
 				code = "package main\n\nfunc main() {}\n"
 			}
-			src := "```go name=\"c\"\n" + code + "```\n"
+			src := "```{.go name=\"c\"}\n" + code + "```\n"
 			ch, err := chapter.Parse("bench.md", []byte(src))
 			if err != nil {
 				b.Fatal(err)
@@ -82,7 +82,7 @@ func BenchmarkTwentyPrograms(b *testing.B) {
 	var progs []string
 	for i := 0; i < 20; i++ {
 		prog := fmt.Sprintf("package main\n\nimport (\n\t\"fmt\"\n\t\"sync\"\n)\n\nfunc main() {\n\tvar wg sync.WaitGroup\n\tsum := make([]int, 4)\n\tfor w := 0; w < 4; w++ {\n\t\twg.Add(1)\n\t\tgo func(w int) {\n\t\t\tdefer wg.Done()\n\t\t\tfor k := 0; k < 1000; k++ {\n\t\t\t\tsum[w] += k * %d\n\t\t\t}\n\t\t}(w)\n\t}\n\twg.Wait()\n\tfmt.Println(sum)\n}\n", i+1)
-		fmt.Fprintf(&md, "```go name=\"p%d\"\n%s```\n\n", i, prog)
+		fmt.Fprintf(&md, "```{.go name=\"p%d\"}\n%s```\n\n", i, prog)
 		p := filepath.Join(dir, fmt.Sprintf("p%d", i))
 		os.Mkdir(p, 0o755)
 		os.WriteFile(filepath.Join(p, "main.go"), []byte(prog), 0o644)

@@ -14,7 +14,7 @@ import (
 // source rewrites, gets wrong: closures capture a per-loop variable, and a
 // deferred call's argument is read at function exit.
 const divergentChapter = "# Divergence\n\n" +
-	"```go name=\"capture\"\n" +
+	"```{.go name=\"capture\"}\n" +
 	"import \"fmt\"\n\n" +
 	"var fs []func()\n\n" +
 	"for i := 0; i < 3; i++ {\n" +
@@ -26,7 +26,7 @@ const divergentChapter = "# Divergence\n\n" +
 	"fmt.Println()\n" +
 	"```\n\n" +
 	"```output\n012\n```\n\n" +
-	"```go name=\"defer\"\n" +
+	"```{.go name=\"defer\"}\n" +
 	"package main\n\n" +
 	"import \"fmt\"\n\n" +
 	"func main() {\n" +
@@ -61,7 +61,7 @@ func TestEngineBothCatchesDivergence(t *testing.T) {
 }
 
 func TestEngineBothPassesFaithfulCells(t *testing.T) {
-	md := "```go name=\"workers\"\n" +
+	md := "```{.go name=\"workers\"}\n" +
 		"package main\n\n" +
 		"import (\"fmt\"; \"sync\"; \"time\")\n\n" +
 		"func main() {\n" +
@@ -75,7 +75,7 @@ func TestEngineBothPassesFaithfulCells(t *testing.T) {
 		"\tfmt.Println(\"took\", time.Since(start))\n" +
 		"}\n" +
 		"```\n\n" +
-		"```output unordered\nworker 0 done\nworker 1 done\nworker 2 done\nworker 3 done\ntook 1ms\n```\n\n" +
+		"```{.output .unordered}\nworker 0 done\nworker 1 done\nworker 2 done\nworker 3 done\ntook 1ms\n```\n\n" +
 		"```go\n" +
 		"import \"fmt\"\n\n" +
 		"total := 0\n" +
@@ -96,12 +96,12 @@ func TestEngineBothPassesFaithfulCells(t *testing.T) {
 }
 
 func TestEngineBothUpdateSkipsDisagreement(t *testing.T) {
-	md := divergentChapter + "\n```go name=\"fine\"\nfmt.Println(\"same everywhere\")\n```\n"
+	md := divergentChapter + "\n```{.go name=\"fine\"}\nfmt.Println(\"same everywhere\")\n```\n"
 	path := writeChapter(t, "upd.md", md)
 	rep := runGo(t, path, Options{Engine: "both", NoRewrite: true, Update: true})
 	got, err := os.ReadFile(path)
 	require.NoError(t, err)
-	assert.Contains(t, string(got), "```go name=\"fine\"\nfmt.Println(\"same everywhere\")\n```\n\n```output\nsame everywhere\n```\n",
+	assert.Contains(t, string(got), "```{.go name=\"fine\"}\nfmt.Println(\"same everywhere\")\n```\n\n```output\nsame everywhere\n```\n",
 		"an output both engines agree on is recorded")
 	assert.NotContains(t, string(got), "```output\ndeferred", "an output the engines disagree on is not recorded")
 	assert.Contains(t, string(got), "```output\n012\n```", "the capture cell's golden output stays")
@@ -117,7 +117,7 @@ func TestDivergence(t *testing.T) {
 		return ch.Cells[0]
 	}
 	plain := cell("```go\nx := 1\n```\n")
-	unordered := cell("```go\nx := 1\n```\n\n```output unordered\na\nb\n```\n")
+	unordered := cell("```go\nx := 1\n```\n\n```{.output .unordered}\na\nb\n```\n")
 	for _, tc := range []struct {
 		name string
 		c    *chapter.Cell

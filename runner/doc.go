@@ -8,17 +8,36 @@ specification of record for the chapter format.
 
 # Cells
 
-A cell is a fenced code block whose info string starts with the language go:
+A cell is a fenced code block whose language is go. Its attributes are
+written as an attribute list, the form pymdownx.superfences reads with
+attr_list (both on in mkdocs.yml), so that MkDocs shows every cell as code:
 
-	```go title="cpu_sync.go" timeout="30s"
+	```{.go title="cpu_sync.go" name="cpu-sync" timeout="30s"}
 	package main
 	...
 	```
 
-Attributes follow the language in the MkDocs-Material form: name="value"
-pairs and bare flags, separated by spaces. An unknown attribute, a malformed
-value or a repeated attribute is an error at the fence's file:line. Known
-attributes:
+The braces hold the language as the first class (.go), then key="value"
+pairs (single quotes or, for a value without spaces, none also work) and
+flags written as classes (.unchecked, .race, .norun), separated by spaces,
+in any order after .go. A value may not hold a }: the list ends at the
+first one. A plain ```go needs no braces, and the bare form
+```go title="a.go" linenums="1" hl_lines="2 3" stays valid for exactly what
+superfences accepts there: title, linenums and hl_lines, quoted. Any other
+attribute in the bare form (```go name="a" unchecked) is an error: MkDocs
+would show the fence as a paragraph of text. The error, at the fence's
+file:line, gives the attribute list to write instead, and
+go run ./cmd/fixfences FILE|DIR... rewrites every such opening line in place
+(.md and .txtar files, and the string literals of .go files), nothing else.
+
+A malformed or unknown attribute, a repeated one, a flag written with a
+value or as a bare word inside the braces (MkDocs would read unchecked as
+unchecked="unchecked"), or a .go that is not the first class is an error at
+the fence's file:line; an unknown name comes with the nearest valid one
+(did you mean timeout?) and the list of them. The cell stays in the chapter,
+with every attribute that could be read (its name, so its output blocks
+and expectations still find it): it is not run, and it fails with that one
+error. Known attributes:
 
 	name="cpu-sync"    the cell's name, used by -run, expectations and reports;
 	                   it must be unique in the chapter. Default: the title
@@ -26,9 +45,9 @@ attributes:
 	title="cpu.go"     the file name shown above the code (MkDocs-Material).
 	timeout="30s"      a time.ParseDuration value; the default is the
 	                   runner's -timeout (10s).
-	norun              the cell is shown but not executed; it may not have an
+	.norun             the cell is shown but not executed; it may not have an
 	                   output block.
-	unchecked          the cell prints what differs between runs or machines
+	.unchecked         the cell prints what differs between runs or machines
 	                   (core counts, timings, connection counts): it runs and
 	                   must not fail, it may not have an output block, -update
 	                   does not create one, and -engine=both compares only how
@@ -40,10 +59,16 @@ attributes:
 	                   fails="exit: exit status 3").
 	engine="go"        the cell needs the Go toolchain (for what the
 	                   interpreter cannot do); see Engines.
-	race               build the cell with the race detector; implies
+	.race              build the cell with the race detector; implies
 	                   engine="go".
-	linenums="1"       display attributes of MkDocs-Material; accepted and
-	hl_lines="2 3"     passed to the site, ignored by the runner.
+	linenums="1"       display attributes of MkDocs-Material, checked as
+	hl_lines="2 4-6"   superfences checks them; passed to the site, ignored
+	                   by the runner.
+
+On the site, a cell is anchored as #cell-NAME when it has a name or a
+title, else by a hash of its code (#cell-3fa2c1d0, made unique in the page),
+so links survive edits of the prose around it; its badge tells a verified
+output (pass) from an expected failure and an unchecked run.
 
 A cell may stand wherever Markdown puts a fenced block, and the runner and
 the site read the same syntax tree, so every Go fence the site shows is a
@@ -97,7 +122,10 @@ A cell may have up to two output blocks, one per stream: output (or
 output stdout) is compared with what the cell wrote to standard output,
 output stderr with what it wrote to standard error. The word unordered
 after the stream compares lines as a multiset, as Go's "Unordered output"
-examples do.
+examples do. MkDocs shows a bare output block with words as text, so a
+chapter writes the words as classes, {.output .stderr},
+{.output .unordered}; -update creates stderr blocks that way, and
+cmd/fixfences converts the bare form.
 
 Comparison rules, applied to both the golden and the captured text:
 

@@ -55,7 +55,7 @@ func lineOf(t *testing.T, md, s string) int {
 }
 
 const programChapter = "# Programs\n\n" +
-	"```go name=\"hello\"\n" +
+	"```{.go name=\"hello\"}\n" +
 	"package main\n\n" +
 	"import (\n\t\"fmt\"\n\t\"os\"\n\n\t\"golang.org/x/sync/errgroup\"\n\t\"github.com/concurrency101/book/runner/timeline\"\n)\n\n" +
 	"func main() {\n" +
@@ -68,7 +68,7 @@ const programChapter = "# Programs\n\n" +
 	"}\n" +
 	"```\n\n" +
 	"```output\nerr: <nil> 1\n```\n\n" +
-	"```output stderr\nto stderr\n```\n"
+	"```{.output .stderr}\nto stderr\n```\n"
 
 func TestGoEngineProgram(t *testing.T) {
 	path := writeChapter(t, "prog.md", programChapter)
@@ -102,7 +102,7 @@ const fragmentChapter = "# Fragments\n\n" +
 	"fmt.Fprintln(os.Stderr, \"note\")\n" +
 	"```\n\n" +
 	"```output\nGO! 42\n```\n\n" +
-	"```output stderr\nnote\n```\n\n" +
+	"```{.output .stderr}\nnote\n```\n\n" +
 	"```go\n" +
 	"import \"sort\"\n" +
 	"```\n\n" +
@@ -133,11 +133,11 @@ func TestGoEngineCompileErrorAtChapterLine(t *testing.T) {
 		"import \"fmt\"\n\n" +
 		"func f() int { return 1 }\n" +
 		"```\n\n" +
-		"```go fails=\"compile\"\n" +
+		"```{.go fails=\"compile\"}\n" +
 		"fmt.Println(f())\n" +
 		"\ty := undefinedThing + 1\n" +
 		"```\n\n" +
-		"```go name=\"prog\" fails=\"compile\"\n" +
+		"```{.go name=\"prog\" fails=\"compile\"}\n" +
 		"package main\n\n" +
 		"func main() {\n" +
 		"\treturn 1\n" +
@@ -163,7 +163,7 @@ func TestGoEngineCompileErrorAtChapterLine(t *testing.T) {
 }
 
 func TestGoEngineStatementVarInDeclIsExplained(t *testing.T) {
-	md := "```go fails=\"compile\"\n" +
+	md := "```{.go fails=\"compile\"}\n" +
 		"limit := 3\n\n" +
 		"func under(n int) bool { return n < limit }\n" +
 		"```\n"
@@ -176,7 +176,7 @@ func TestGoEngineStatementVarInDeclIsExplained(t *testing.T) {
 }
 
 func TestGoEnginePanicExit(t *testing.T) {
-	md := "```go name=\"boom\" fails=\"panic: boom\"\n" +
+	md := "```{.go name=\"boom\" fails=\"panic: boom\"}\n" +
 		"package main\n\n" +
 		"import (\"fmt\"; \"os\")\n\n" +
 		"func main() {\n" +
@@ -186,13 +186,13 @@ func TestGoEnginePanicExit(t *testing.T) {
 		"}\n" +
 		"```\n\n" +
 		"```output\nout\n```\n\n" +
-		"```output stderr\nbefore\n```\n\n" +
-		"```go name=\"exit\" fails=\"exit: exit status 3\"\n" +
+		"```{.output .stderr}\nbefore\n```\n\n" +
+		"```{.go name=\"exit\" fails=\"exit: exit status 3\"}\n" +
 		"package main\n\n" +
 		"import \"os\"\n\n" +
 		"func main() { os.Exit(3) }\n" +
 		"```\n\n" +
-		"```go name=\"frag-panic\" fails=\"panic: runtime error: index out of range [5] with length 1\"\n" +
+		"```{.go name=\"frag-panic\" fails=\"panic: runtime error: index out of range [5] with length 1\"}\n" +
 		"s := []int{1}\n" +
 		"i := 5\n" +
 		"_ = s[i]\n" +
@@ -213,7 +213,7 @@ func TestGoEnginePanicExit(t *testing.T) {
 }
 
 func TestGoEngineTimeoutHint(t *testing.T) {
-	md := "```go name=\"stuck\" timeout=\"1s\" fails=\"timeout\"\n" +
+	md := "```{.go name=\"stuck\" timeout=\"1s\" fails=\"timeout\"}\n" +
 		"package main\n\n" +
 		"import (\"fmt\"; \"sync\"; \"time\")\n\n" +
 		"func main() {\n" +
@@ -246,7 +246,7 @@ func TestGoEngineRace(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the first -race build compiles the standard library")
 	}
-	md := "```go name=\"racy\" race fails=\"race\"\n" +
+	md := "```{.go name=\"racy\" .race fails=\"race\"}\n" +
 		"package main\n\n" +
 		"import (\"fmt\"; \"sync\")\n\n" +
 		"func main() {\n" +
@@ -375,7 +375,7 @@ func BenchmarkChapterEngines(b *testing.B) {
 }
 
 func TestGoEngineMemoryLimit(t *testing.T) {
-	md := "```go name=\"hog\"\n" +
+	md := "```{.go name=\"hog\"}\n" +
 		"package main\n\n" +
 		"import \"fmt\"\n\n" +
 		"func main() {\n" +

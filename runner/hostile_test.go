@@ -53,7 +53,7 @@ func TestHostile(t *testing.T) {
 // (a fragment's state) be rebuilt.
 func TestProgramsSpareTheSession(t *testing.T) {
 	src := "```go\nimport \"fmt\"\nn := 1\n```\n\n" +
-		"```go fails=\"panic: gone\"\npackage main\n\nfunc main() {\n\tdone := make(chan bool)\n\tgo func() { panic(\"gone\") }()\n\t<-done\n}\n```\n\n" +
+		"```{.go fails=\"panic: gone\"}\npackage main\n\nfunc main() {\n\tdone := make(chan bool)\n\tgo func() { panic(\"gone\") }()\n\t<-done\n}\n```\n\n" +
 		"```go\npackage main\n\nimport \"time\"\n\nfunc main() { go time.Sleep(time.Hour) }\n```\n\n" +
 		"```go\nn++\nfmt.Println(n)\n```\n\n```output\n2\n```\n"
 	ch, err := chapter.Parse("spare.md", []byte(src))

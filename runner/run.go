@@ -113,6 +113,9 @@ func readChapter(path string, rep *report.Report) (*chapter.Chapter, error) {
 	var perr chapter.ErrorList
 	if errors.As(err, &perr) {
 		for _, e := range perr {
+			if e.Cell != nil {
+				continue // the cell is kept and fails with it
+			}
 			rep.Errors = append(rep.Errors, e.Error())
 		}
 	} else if err != nil {
@@ -177,6 +180,11 @@ func (r *chapterRun) runCell(c *chapter.Cell) (*chapter.Result, error) {
 		if c.NoRun {
 			res.Error = "norun"
 		}
+		return res, nil
+	}
+	if c.Invalid != nil { // not run: its attributes are wrong
+		res := &chapter.Result{Cell: c.Name, Line: c.Line, Kind: kindName(c)}
+		chapter.Verify(r.ch.Path, c, res)
 		return res, nil
 	}
 	name := r.opts.engine()

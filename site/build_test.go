@@ -283,7 +283,7 @@ func TestTimelineSVG(t *testing.T) {
 // bound, ideal, verdict, the machine), and the page footer names the
 // chapter's timing record.
 func TestExpectationsShown(t *testing.T) {
-	src := "# T\n\n```go name=\"a\"\npackage main\n\nfunc main() {}\n```\n\n```go name=\"b\"\npackage main\n\nfunc main() {}\n```\n\n" +
+	src := "# T\n\n```{.go name=\"a\"}\npackage main\n\nfunc main() {}\n```\n\n```{.go name=\"b\"}\npackage main\n\nfunc main() {}\n```\n\n" +
 		"```expect\nspeedup b over a >= 1.4 ideal 2\nspeedup b over a <= 1.0\n```\n"
 	m := &timing.Machine{CPUs: 2, GOMAXPROCS: 2, OS: "linux", Arch: "amd64", GoVersion: "go1.26.8", Engine: "yaegi", Yaegi: "v0.16.1"}
 	rep := &report.Report{Machine: m, Expectations: []*timing.ExpectResult{

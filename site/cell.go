@@ -1,6 +1,8 @@
 package site
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"html"
 	"math"
@@ -33,6 +35,7 @@ type cellNode struct {
 	Title  string
 	Code   string
 	HL     map[int]bool
+	ID     string // a Go cell's anchor, unique in its page: see cellAnchor
 }
 
 func (n *cellNode) Kind() ast.NodeKind           { return kindCell }
@@ -98,7 +101,7 @@ func renderCell(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.W
 		}
 		return ast.WalkSkipChildren, nil
 	}
-	writeCellHead(w, c, r)
+	writeCellHead(w, n.ID, c, r)
 	var hl map[int]bool
 	for _, a := range c.Attrs {
 		if a.Key == "hl_lines" {
@@ -107,14 +110,10 @@ func renderCell(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.W
 	}
 	writeCode(w, "go", n.Code, hl)
 	if r != nil {
-		writeResult(w, r)
+		writeResult(w, c, r)
 	} else {
 		for _, o := range c.Outputs {
-			label := "output"
-			if o.Stream == "stderr" {
-				label = "stderr"
-			}
-			writeStream(w, o.Stream+" golden", label, o.Text)
+			writeStream(w, o.Stream+" golden", streamLabel(c, o.Stream), o.Text)
 		}
 	}
 	w.WriteString("</div>\n")
@@ -123,38 +122,91 @@ func renderCell(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.W
 
 // writeCellHead opens a cell's box and writes its title line: the title,
 // and the badge, engine and duration of its result.
-func writeCellHead(w util.BufWriter, c *chapter.Cell, r *chapter.Result) {
+func writeCellHead(w util.BufWriter, id string, c *chapter.Cell, r *chapter.Result) {
 	status := "norun"
 	if r != nil {
 		status = string(r.Status)
 	}
-	fmt.Fprintf(w, "<div class=\"cell cell-%s\" id=\"cell-%s\">\n<div class=\"cell-head\">", status, html.EscapeString(c.Name))
-	title := c.Title
-	if title == "" {
-		title = c.Name
-	}
-	fmt.Fprintf(w, `<span class="cell-title">%s</span>`, html.EscapeString(title))
+	fmt.Fprintf(w, "<div class=\"cell cell-%s\" id=\"%s\">\n<div class=\"cell-head\">", status, html.EscapeString(id))
+	fmt.Fprintf(w, `<span class="cell-title">%s</span>`, html.EscapeString(cellTitle(c)))
 	if r != nil {
-		fmt.Fprintf(w, `<span class="badge badge-%s">%s</span>`, status, status)
+		cls, text := badge(c, r)
+		fmt.Fprintf(w, `<span class="badge badge-%s">%s</span>`, cls, text)
 		meta := []string{html.EscapeString(r.Engine)}
 		if r.Status != chapter.Skip {
 			meta = append(meta, formatDuration(r.Time))
 		}
 		fmt.Fprintf(w, `<span class="cell-meta">%s</span>`, strings.Join(meta, " · "))
+	} else if c.Invalid != nil {
+		w.WriteString(`<span class="badge badge-fail">invalid</span>`)
 	} else if c.NoRun {
 		w.WriteString(`<span class="badge badge-skip">not run</span>`)
 	}
 	w.WriteString("</div>\n")
 }
 
+// cellTitle is what a cell's head shows: its title, else its name; a cell
+// the runner named by its line is called what it is, since the line moves.
+func cellTitle(c *chapter.Cell) string {
+	switch {
+	case c.Title != "":
+		return c.Title
+	case !c.Unnamed:
+		return c.Name
+	case c.Program:
+		return "program"
+	}
+	return "fragment"
+}
+
+// badge is the class and text of a result's badge: a pass says what was
+// checked (the output; the failure the cell expects; only that an
+// unchecked cell ran without failing).
+func badge(c *chapter.Cell, r *chapter.Result) (class, text string) {
+	switch {
+	case r.Status != chapter.Pass:
+		return string(r.Status), string(r.Status)
+	case c.Fails != nil:
+		return "expected", "expected failure"
+	case c.Unchecked:
+		return "unchecked", "unchecked"
+	}
+	return "pass", "pass"
+}
+
+// streamLabel labels a stream's output, saying when its golden block is
+// compared as unordered lines.
+func streamLabel(c *chapter.Cell, stream string) string {
+	label := "output"
+	if stream == "stderr" {
+		label = "stderr"
+	}
+	if o := c.Output(stream); o != nil && o.Unordered {
+		label += " (unordered)"
+	}
+	return label
+}
+
+// cellAnchor gives a cell an id that survives edits of the prose around
+// it: cell-NAME for a named cell (or one named by its title), else
+// cell-HASH, from the cell's code, made unique in the page (ids).
+func cellAnchor(c *chapter.Cell, ids map[string]bool) string {
+	id := "cell-" + c.Name
+	if c.Unnamed {
+		sum := sha256.Sum256([]byte(c.Code))
+		id = "cell-" + hex.EncodeToString(sum[:4])
+	}
+	return uniqueID(id, ids)
+}
+
 // writeResult writes what a cell's run gave: its output, its failure, what
 // verification found, its timing diagram.
-func writeResult(w util.BufWriter, r *chapter.Result) {
+func writeResult(w util.BufWriter, c *chapter.Cell, r *chapter.Result) {
 	if r.Stdout != "" {
-		writeStream(w, "stdout", "output", r.Stdout)
+		writeStream(w, "stdout", streamLabel(c, "stdout"), r.Stdout)
 	}
 	if r.Stderr != "" {
-		writeStream(w, "stderr", "stderr", r.Stderr)
+		writeStream(w, "stderr", streamLabel(c, "stderr"), r.Stderr)
 	}
 	if r.Truncated {
 		w.WriteString("<p class=\"cell-note\">Output truncated.</p>\n")

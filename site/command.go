@@ -9,9 +9,13 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
+	"github.com/concurrency101/book/runner/chapter"
 	"github.com/concurrency101/book/runner/report"
+	"github.com/concurrency101/book/runner/timing"
 )
 
 // errCheck marks a failed check (exit status 1), as opposed to a usage or
@@ -130,21 +134,55 @@ func (c *command) build(ctx context.Context, cfg *Config, ropts RunOptions) erro
 			fmt.Fprintf(c.stderr, "site: keeping highlighted code: %v\n", err)
 		}
 	}
-	failed := 0
-	for _, r := range reports {
-		if r.Failed() {
-			failed++
-		}
-	}
 	fmt.Fprintf(c.stderr, "site: %d pages into %s in %v\n", len(s.Pages), cfg.SitePath(), time.Since(t0).Round(time.Millisecond))
-	err = errors.Join(runErr, err)
-	if failed > 0 {
-		err = errors.Join(err, fmt.Errorf("%d chapters have failing cells", failed))
-	}
+	err = errors.Join(runErr, err, failures(reports))
 	if err != nil {
 		return fmt.Errorf("%w\n%w", err, errCheck)
 	}
 	return nil
+}
+
+// failures names the chapters whose run failed and, at file:line, each
+// failing cell (with its first problem), chapter error and timing
+// expectation; nil when every chapter passed.
+func failures(reports map[string]*report.Report) error {
+	var paths []string
+	for p, r := range reports {
+		if r.Failed() {
+			paths = append(paths, p)
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	sort.Strings(paths)
+	var b strings.Builder
+	fmt.Fprintf(&b, "failing chapters (%d):", len(paths))
+	for _, p := range paths {
+		r := reports[p]
+		fmt.Fprintf(&b, "\n  %s", r.Chapter)
+		for _, res := range r.Results {
+			if res.Status != chapter.Fail {
+				continue
+			}
+			for _, p := range res.Problems { // each begins file:line: cell NAME:
+				first, _, _ := strings.Cut(p, "\n")
+				fmt.Fprintf(&b, "\n    %s", first)
+			}
+			if len(res.Problems) == 0 {
+				fmt.Fprintf(&b, "\n    %s:%d: cell %s failed: %s", r.Chapter, res.Line, res.Cell, res.Error)
+			}
+		}
+		for _, e := range r.Errors {
+			fmt.Fprintf(&b, "\n    %s", e)
+		}
+		for _, x := range r.Expectations {
+			if x.Status == timing.ExpectFail {
+				fmt.Fprintf(&b, "\n    %s:%d: expectation failed: %s", r.Chapter, x.Line, x.Text)
+			}
+		}
+	}
+	return errors.New(b.String())
 }
 
 // listen serves the site on -addr until ctx is done, rebuilding it when a

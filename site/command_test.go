@@ -73,14 +73,17 @@ func TestCommandRuns(t *testing.T) {
 	newRun := func(engine string) RunFunc {
 		engines = append(engines, engine)
 		return func(ctx context.Context, path string) (*report.Report, error) {
-			return &report.Report{Chapter: path, Results: []*chapter.Result{{Cell: "L3", Status: chapter.Fail, Stdout: "<oops>\n"}}}, nil
+			return &report.Report{Chapter: path, Results: []*chapter.Result{{Cell: "L3", Line: 3, Status: chapter.Fail, Stdout: "<oops>\n",
+				Problems: []string{path + ":3: cell L3: output mismatch\n--- want\n+++ got"}}}}, nil
 		}
 	}
 	var stdout, stderr bytes.Buffer
 	code := Command(context.Background(), []string{"-config", cfg, "-engine", "go", "-cache", ""}, newRun, &stdout, &stderr)
 	assert.Equal(t, 1, code, stderr.String())
 	assert.Equal(t, []string{"go"}, engines)
-	assert.Contains(t, stderr.String(), "1 chapters have failing cells")
+	// The log names each failing chapter, and each failing cell at file:line.
+	index := filepath.Join(filepath.Dir(cfg), "docs", "index.md")
+	assert.Contains(t, stderr.String(), "failing chapters (1):\n  "+index+"\n    "+index+":3: cell L3: output mismatch\n")
 	page, err := os.ReadFile(filepath.Join(filepath.Dir(cfg), "out", "index.html"))
 	require.NoError(t, err)
 	assert.Contains(t, string(page), `<span class="badge badge-fail">fail</span>`)

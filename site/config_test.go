@@ -1,6 +1,10 @@
 package site
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,7 +28,6 @@ func TestParseConfig(t *testing.T) {
 			assert.True(t, c.NavOmitted)
 			assert.Equal(t, []Extension{{Name: "search"}}, c.Plugins)
 		}},
-		{"ours", "", func(t *testing.T, c *Config) {}}, // replaced below by the repository's mkdocs.yml
 		{"material-style", `
 site_name: !ENV [SITE_NAME, "Default name"]
 site_url: !ENV [MISSING_URL, "https://example.org/"]
@@ -151,27 +154,93 @@ copyright: !custom "© 2024"
 		t.Run(tc.name, func(t *testing.T) {
 			var c *Config
 			var err error
-			if tc.name == "ours" {
-				c, err = LoadConfig("../mkdocs.yml")
-				require.NoError(t, err)
-				assert.Equal(t, "Go Concurrency 101", c.SiteName)
-				assert.Equal(t, "chapters", c.DocsDir)
-				assert.Equal(t, "public", c.SiteDir)
-				assert.False(t, c.UseDirectoryURLs)
-				var paths []string
-				for _, it := range c.Nav {
-					paths = append(paths, it.Path)
-					assert.NotEmpty(t, it.Title, "nav item %s has no title", it.Path)
-				}
-				assert.Equal(t, []string{"index.md", "concurrency.md", "parallelism.md", "useful.md", "io.md", "cpu.md", "when.md", "pitfalls.md"}, paths)
-				for _, e := range []string{"admonition", "pymdownx.superfences", "pymdownx.highlight", "toc", "attr_list"} {
-					assert.True(t, c.HasExtension(e), "markdown_extensions lacks %s", e)
-				}
-				return
-			}
 			c, err = ParseConfig("mkdocs.yml", []byte(tc.src), lookup)
 			require.NoError(t, err)
 			tc.check(t, c)
+		})
+	}
+}
+
+// bookProblems checks a book's mkdocs.yml against the book's own rules,
+// not against a copy of its table of contents: every nav entry is a page
+// with a title, every chapter is in the nav once, pages are files (for
+// file://), and the extensions the chapters' syntax needs are on.
+func bookProblems(c *Config) []string {
+	var probs []string
+	inNav := map[string]int{}
+	for _, p := range c.navPaths() {
+		inNav[p]++
+		if _, err := os.Stat(filepath.Join(c.DocsPath(), p)); err != nil {
+			probs = append(probs, fmt.Sprintf("nav entry %s: no such file in %s", p, c.DocsDir))
+		}
+	}
+	var walk func([]*NavItem)
+	walk = func(items []*NavItem) {
+		for _, it := range items {
+			if it.Title == "" {
+				probs = append(probs, fmt.Sprintf("nav entry %s has no title", it.Path))
+			}
+			walk(it.Children)
+		}
+	}
+	walk(c.Nav)
+	files, _ := filepath.Glob(filepath.Join(c.DocsPath(), "*.md"))
+	for _, f := range files {
+		switch n := inNav[filepath.Base(f)]; {
+		case n == 0:
+			probs = append(probs, fmt.Sprintf("chapter %s is not in the nav", filepath.Base(f)))
+		case n > 1:
+			probs = append(probs, fmt.Sprintf("chapter %s is in the nav %d times", filepath.Base(f), n))
+		}
+	}
+	if c.UseDirectoryURLs {
+		probs = append(probs, "use_directory_urls must be false: the site is opened from file:// too")
+	}
+	for _, e := range []string{"admonition", "pymdownx.details", "pymdownx.superfences", "pymdownx.highlight", "pymdownx.tabbed", "toc", "attr_list"} {
+		if !c.HasExtension(e) {
+			probs = append(probs, "markdown_extensions lacks "+e)
+		}
+	}
+	return probs
+}
+
+// TestBookConfig holds the book's mkdocs.yml to the book's rules.
+func TestBookConfig(t *testing.T) {
+	c, err := LoadConfig("../mkdocs.yml")
+	require.NoError(t, err)
+	assert.Empty(t, bookProblems(c))
+	assert.NotEmpty(t, c.SiteName)
+}
+
+// TestBookRules: the rules accept a book that grew a chapter, and catch a
+// chapter left out of the nav, a nav entry without a file, a missing
+// extension.
+func TestBookRules(t *testing.T) {
+	yml := func(nav string) string {
+		return "site_name: B\ndocs_dir: chapters\nuse_directory_urls: false\nnav:\n" + nav +
+			"markdown_extensions:\n  - admonition\n  - pymdownx.details\n  - pymdownx.superfences\n  - pymdownx.highlight\n  - pymdownx.tabbed\n  - toc\n  - attr_list\n"
+	}
+	for _, tc := range []struct {
+		name, yml string
+		files     []string
+		want      []string
+	}{
+		{"grown", yml("  - Intro: index.md\n  - New: new.md\n"), []string{"index.md", "new.md"}, nil},
+		{"orphan", yml("  - Intro: index.md\n"), []string{"index.md", "new.md"}, []string{"chapter new.md is not in the nav"}},
+		{"missing", yml("  - Intro: index.md\n  - Gone: gone.md\n"), []string{"index.md"}, []string{"nav entry gone.md: no such file in chapters"}},
+		{"untitled", yml("  - index.md\n"), []string{"index.md"}, []string{"nav entry index.md has no title"}},
+		{"extension", strings.Replace(yml("  - Intro: index.md\n"), "  - attr_list\n", "", 1), []string{"index.md"}, []string{"markdown_extensions lacks attr_list"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "mkdocs.yml"), []byte(tc.yml), 0o644))
+			require.NoError(t, os.Mkdir(filepath.Join(dir, "chapters"), 0o755))
+			for _, f := range tc.files {
+				require.NoError(t, os.WriteFile(filepath.Join(dir, "chapters", f), []byte("# "+f+"\n"), 0o644))
+			}
+			c, err := LoadConfig(filepath.Join(dir, "mkdocs.yml"))
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, bookProblems(c))
 		})
 	}
 }

@@ -5,8 +5,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/concurrency101/book/runner/chapter"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -61,6 +64,124 @@ func TestMkDocsBuildsBook(t *testing.T) {
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "mkdocs build --strict:\n%s", out)
+	// An exit status of 0 says little: superfences shows a fence it does
+	// not accept as a paragraph of text. Every cell must be a code block.
+	cells := 0
+	for _, p := range cfg.navPaths() {
+		// Cells the runner refuses are kept (Cell.Invalid): check them too.
+		ch, err := chapter.ReadFile(filepath.Join(cfg.DocsPath(), p))
+		require.NotNil(t, ch, "%v", err)
+		html := filepath.Join(dir, "out", strings.TrimSuffix(p, ".md")+".html")
+		for _, miss := range missingCells(t, ch, codeBlocks(t, html)) {
+			t.Errorf("%s: MkDocs does not show this cell as code", miss)
+		}
+		cells += len(ch.Cells)
+	}
+	assert.Positive(t, cells)
+}
+
+// navPaths lists the pages of the nav, in order.
+func (c *Config) navPaths() []string {
+	var paths []string
+	var walk func([]*NavItem)
+	walk = func(items []*NavItem) {
+		for _, it := range items {
+			if it.Path != "" {
+				paths = append(paths, it.Path)
+			}
+			walk(it.Children)
+		}
+	}
+	walk(c.Nav)
+	return paths
+}
+
+// A codeBlock is a code block of a page MkDocs built: its text and the
+// title above it.
+type codeBlock struct{ title, code string }
+
+// codeBlocks returns the code blocks of a page built by MkDocs (Pygments
+// markup: div.highlight, with span.filename for a title), in order.
+func codeBlocks(t testing.TB, file string) []codeBlock {
+	f, err := os.Open(file)
+	require.NoError(t, err)
+	defer f.Close()
+	doc, err := html.Parse(f)
+	require.NoError(t, err)
+	var blocks []codeBlock
+	for n := range doc.Descendants() {
+		if n.Type != html.ElementNode || n.Data != "div" || !hasClass(n, "highlight") {
+			continue
+		}
+		var b codeBlock
+		for d := range n.Descendants() {
+			switch {
+			case d.Type == html.ElementNode && d.Data == "span" && hasClass(d, "filename") && b.title == "":
+				b.title = textOf(d)
+			case d.Type == html.ElementNode && d.Data == "code":
+				b.code += textOf(d)
+			}
+		}
+		blocks = append(blocks, b)
+	}
+	return blocks
+}
+
+func hasClass(n *html.Node, class string) bool {
+	for _, a := range n.Attr {
+		if a.Key == "class" && slices.Contains(strings.Fields(a.Val), class) {
+			return true
+		}
+	}
+	return false
+}
+
+// missingCells lists the cells of ch (as file:line) that are not among the
+// code blocks, in order, with their code and title.
+func missingCells(t testing.TB, ch *chapter.Chapter, blocks []codeBlock) []string {
+	var missing []string
+	i := 0
+	for _, c := range ch.Cells {
+		j := i
+		for j < len(blocks) && !(sameCode(blocks[j].code, c.Code) && blocks[j].title == c.Title) {
+			j++
+		}
+		if j == len(blocks) {
+			missing = append(missing, ch.Pos(c.Line))
+			continue
+		}
+		i = j + 1
+	}
+	return missing
+}
+
+// sameCode compares code as Python-Markdown and Pygments pass it on: tabs
+// expanded, trailing blanks and surrounding blank lines dropped.
+func sameCode(a, b string) bool {
+	norm := func(s string) string {
+		var lines []string
+		for _, l := range strings.Split(s, "\n") {
+			lines = append(lines, strings.TrimRight(expandTabs(l), " "))
+		}
+		return strings.Trim(strings.Join(lines, "\n"), "\n")
+	}
+	return norm(a) == norm(b)
+}
+
+func expandTabs(s string) string {
+	var b strings.Builder
+	col := 0
+	for _, r := range s {
+		if r == '\t' {
+			n := 4 - col%4
+			b.WriteString(strings.Repeat(" ", n))
+			col += n
+			continue
+		}
+		b.WriteRune(r)
+		col++
+	}
+	return b.String()
 }
 
 // TestMkDocsHeadingIDs builds the Markdown fixture with MkDocs and with this

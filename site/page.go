@@ -151,8 +151,9 @@ func (pg *page) heading(n *ast.Heading) {
 // (shown inside its cell), the expectations of an expect block.
 func chapterNodes(ch *chapter.Chapter, report *report.Report) map[ast.Node]ast.Node {
 	nodes := map[ast.Node]ast.Node{}
+	ids := map[string]bool{}
 	for _, c := range ch.Cells {
-		cn := &cellNode{Cell: c, Code: c.Code, Report: report}
+		cn := &cellNode{Cell: c, Code: c.Code, Report: report, ID: cellAnchor(c, ids)}
 		if report != nil {
 			cn.Result = report.Result(c.Name)
 		}
@@ -176,13 +177,13 @@ func chapterNodes(ch *chapter.Chapter, report *report.Report) map[ast.Node]ast.N
 // or a block the chapter found malformed (shown as written). An expect
 // block with no expectations still shows as one.
 func codeNode(n *ast.FencedCodeBlock, src []byte, report *report.Report) ast.Node {
-	lang, attrs := chapter.SplitInfo(string(n.Info.Value(src)))
-	if lang == "expect" {
+	info, err := chapter.ParseInfo(string(n.Info.Value(src)))
+	if info.Lang == "expect" {
 		return &expectNode{Report: report}
 	}
-	cn := &cellNode{Lang: lang, Code: blockText(n, src)}
-	if as, err := chapter.ParseAttrs(attrs); err == nil {
-		for _, a := range as {
+	cn := &cellNode{Lang: info.Lang, Code: blockText(n, src)}
+	if err == nil {
+		for _, a := range info.Attrs {
 			switch a.Key {
 			case "title":
 				cn.Title = a.Value

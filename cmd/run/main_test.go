@@ -114,7 +114,7 @@ func updateFixture(t *testing.T, dir string) (path, before, after string) {
 	b.WriteString("# Kill me\n\n" + prose)
 	a.WriteString("# Kill me\n\n" + prose)
 	for i := 0; i < 5; i++ {
-		cell := fmt.Sprintf("\n```go name=\"c%d\"\nimport \"fmt\"\nfmt.Println(\"new %d\")\n```\n\n", i, i)
+		cell := fmt.Sprintf("\n```{.go name=\"c%d\"}\nimport \"fmt\"\nfmt.Println(\"new %d\")\n```\n\n", i, i)
 		b.WriteString(cell + "```output\nold\n```\n")
 		a.WriteString(cell + fmt.Sprintf("```output\nnew %d\n```\n", i))
 	}

@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -64,6 +65,11 @@ type Cell struct {
 	InQuote   bool                 // inside a block quote: -update cannot create blocks there
 	Unnamed   bool                 // Name was derived from the line
 	Node      *ast.FencedCodeBlock // the cell's node in the chapter's Doc
+	// Invalid is the problem of the cell's info string (an unknown or
+	// malformed attribute). Such a cell is kept, with every attribute
+	// that could be read, so its output blocks and expectations still
+	// find it; it is never run, and fails with this error.
+	Invalid *Error
 }
 
 // A Failure is the way a cell is expected to fail.
@@ -106,6 +112,9 @@ type Error struct {
 	Path string
 	Line int
 	Msg  string
+	// Cell is set when the error is a cell's own (Cell.Invalid): the
+	// cell is kept and a run reports the error as the cell's failure.
+	Cell *Cell
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg) }
@@ -219,20 +228,24 @@ func (p *parseState) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		p.last = nil
 		return ast.WalkSkipChildren, nil
 	}
-	lang, rest := SplitInfo(blk.info)
-	switch lang {
+	info, ierr := ParseInfo(blk.info)
+	if ierr == nil && info.Braced && info.Lang != "go" && slices.ContainsFunc(info.Attrs, func(a Attr) bool { return a.Class && a.Key == "go" }) {
+		ierr = fmt.Errorf("attribute list: .go must be the first class (MkDocs takes the first class as the language)")
+		info.Lang = "go"
+	}
+	switch info.Lang {
 	case "go":
 		p.last = nil
-		c, err := newCell(blk, rest, p.ch.Lines)
-		if err != nil {
-			p.errorf(blk.span.Start, "%v", err)
-			break
+		c := newCell(blk, info, ierr, p.ch.Lines)
+		if c.Invalid != nil {
+			c.Invalid.Path = p.ch.Path
+			p.errs = append(p.errs, c.Invalid)
 		}
 		c.Node = fb
 		p.ch.Cells = append(p.ch.Cells, c)
 		p.last = c
 	case "output":
-		p.output(fb, blk, rest) // last stays: a cell may have one block per stream
+		p.output(fb, blk, info, ierr) // last stays: a cell may have one block per stream
 	case "expect":
 		for i, l := range blk.lines {
 			if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
@@ -247,8 +260,11 @@ func (p *parseState) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 }
 
 // output attaches an output block to the cell before it.
-func (p *parseState) output(fb *ast.FencedCodeBlock, blk *fence, rest string) {
-	o, err := newOutput(blk, rest, p.ch.Lines)
+func (p *parseState) output(fb *ast.FencedCodeBlock, blk *fence, info Info, ierr error) {
+	o, err := newOutput(blk, info, p.ch.Lines)
+	if ierr != nil {
+		err = fmt.Errorf("output block: %v", ierr)
+	}
 	last := p.last
 	switch {
 	case err != nil:
@@ -298,7 +314,9 @@ func isContainer(n ast.Node) bool {
 	return false
 }
 
-func newCell(b *fence, attrs string, lines *LineIndex) (*Cell, error) {
+// newCell makes the cell of a Go fence; a problem of its info string
+// (ierr, or one of its attributes) makes it Invalid, not absent.
+func newCell(b *fence, info Info, ierr error, lines *LineIndex) *Cell {
 	c := &Cell{
 		Line:     lines.Line(b.span.Start),
 		CodeLine: b.codeLine,
@@ -307,8 +325,11 @@ func newCell(b *fence, attrs string, lines *LineIndex) (*Cell, error) {
 		Block:    b.span,
 		Indent:   b.indent,
 	}
-	if err := c.setAttrs(attrs); err != nil {
-		return nil, err
+	if ierr == nil {
+		ierr = c.setAttrs(b.info, info)
+	}
+	if ierr != nil {
+		c.Invalid = &Error{Line: c.Line, Msg: ierr.Error(), Cell: c}
 	}
 	if c.Name == "" {
 		c.Name = fmt.Sprintf("L%d", c.Line)
@@ -319,13 +340,17 @@ func newCell(b *fence, attrs string, lines *LineIndex) (*Cell, error) {
 		}
 	}
 	c.Program = hasPackageClause(c.Code)
-	return c, nil
+	return c
 }
 
-func newOutput(b *fence, rest string, lines *LineIndex) (*Output, error) {
+func newOutput(b *fence, info Info, lines *LineIndex) (*Output, error) {
 	o := &Output{Stream: "stdout", Line: lines.Line(b.span.Start), Block: b.span, Content: b.content, Text: strings.Join(b.lines, ""), Indent: b.indent}
 	seen := map[string]bool{}
-	for _, w := range strings.Fields(rest) {
+	for _, a := range info.Attrs {
+		w := a.Key
+		if !a.Flag {
+			return nil, fmt.Errorf("output block: unknown attribute %s=%q (want stdout, stderr or unordered)", a.Key, a.Value)
+		}
 		if seen[w] {
 			return nil, fmt.Errorf("output block: %q given twice", w)
 		}

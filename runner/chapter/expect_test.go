@@ -129,10 +129,10 @@ func TestEvalDivisionByZero(t *testing.T) {
 }
 
 func TestParseExpects(t *testing.T) {
-	src := "# T\n\n```go name=\"slow\"\npackage main\nfunc main() {}\n```\n\n" +
-		"```go name=\"fast\"\npackage main\nfunc main() {}\n```\n\n" +
-		"```go name=\"frag\"\nx := 1\n```\n\n" +
-		"```go name=\"off\" norun\npackage main\nfunc main() {}\n```\n\n" +
+	src := "# T\n\n```{.go name=\"slow\"}\npackage main\nfunc main() {}\n```\n\n" +
+		"```{.go name=\"fast\"}\npackage main\nfunc main() {}\n```\n\n" +
+		"```{.go name=\"frag\"}\nx := 1\n```\n\n" +
+		"```{.go name=\"off\" .norun}\npackage main\nfunc main() {}\n```\n\n" +
 		"```expect\n" +
 		"# a comment line\n" +
 		"speedup fast over slow >= 1.5 * min(cores, 2) ideal min(cores, 2)\n" + // line 24

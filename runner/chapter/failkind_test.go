@@ -87,12 +87,15 @@ func TestFailKindsDocumented(t *testing.T) {
 // fails="KIND" for exactly the expectable kinds.
 func TestFailsAttributeAcceptsExpectable(t *testing.T) {
 	for _, k := range append(slices.Clone(FailKinds), "bogus", "") {
-		attrs := fmt.Sprintf("fails=%q", k)
+		info := fmt.Sprintf("{.go fails=%q", k)
 		if k == FailRace {
-			attrs += " race"
+			info += " .race"
 		}
+		info += "}"
+		in, err := ParseInfo(info)
+		require.NoError(t, err)
 		c := &Cell{}
-		err := c.setAttrs(attrs)
+		err = c.setAttrs(info, in)
 		if k.Expectable() {
 			if assert.NoError(t, err, "fails=%q", k) {
 				assert.Equal(t, k, c.Fails.Kind)

@@ -29,7 +29,7 @@ func seedChapters(f *testing.F) {
 		}
 	}
 	f.Add([]byte("```go\nx := 1\n```\n```output\n1\n```\n"))
-	f.Add([]byte("- a\n\n  ```go name=\"q\"\n  fmt.Println()\n  ```\n> ```go\n> x\n> ```\n"))
+	f.Add([]byte("- a\n\n  ```{.go name=\"q\"}\n  fmt.Println()\n  ```\n> ```go\n> x\n> ```\n"))
 	f.Add([]byte("!!! note\n    ```go\n    x\n    ```\n\n=== \"Go\"\n    ```go\n    y\n    ```\n===! \"B\"\n    ???+ tip\n        ```go\n        z\n        ```\n"))
 }
 

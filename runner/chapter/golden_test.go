@@ -88,6 +88,9 @@ func dump(ch *Chapter, err error) string {
 		if c.Unchecked {
 			b.WriteString(" unchecked")
 		}
+		if c.Invalid != nil {
+			b.WriteString(" invalid")
+		}
 		if c.Indent != "" {
 			fmt.Fprintf(&b, " indent=%q", c.Indent)
 		}

@@ -97,7 +97,7 @@ func (u *updater) stream(ci int, stream, got string) bool {
 	} else {
 		info := "output"
 		if stream == "stderr" {
-			info = "output stderr"
+			info = "{.output .stderr}" // MkDocs shows a bare "output stderr" as text
 		}
 		at := c.Block.End
 		if prev := c.Output("stdout"); stream == "stderr" && prev != nil {

@@ -9,6 +9,10 @@ import (
 // outputs, expected failure) and sets r.Status and r.Problems.
 func Verify(path string, c *Cell, r *Result) {
 	r.Problems = nil
+	if c.Invalid != nil {
+		r.Problems, r.Status = []string{c.Invalid.Error()}, Fail
+		return
+	}
 	pos := fmt.Sprintf("%s:%d", path, c.Line)
 	switch {
 	case c.Fails != nil && r.FailKind == "":
@@ -61,7 +65,7 @@ func (o *Output) posIn(path string) string { return fmt.Sprintf("%s:%d", path, o
 // OnlyMismatch reports whether the result failed only because its output
 // differs from the golden one: the run itself behaved as the cell says.
 func OnlyMismatch(c *Cell, r *Result) bool {
-	if r.Truncated {
+	if r.Truncated || c.Invalid != nil {
 		return false
 	}
 	if c.Fails == nil {

@@ -173,7 +173,7 @@ func TestJudgeRuns(t *testing.T) {
 // runs are faked (their wall times given) so only the protocol is under
 // test.
 func TestConfirmFail(t *testing.T) {
-	src := "```go name=\"seq\"\npackage main\n\nfunc main() {}\n```\n\n```go name=\"par\"\npackage main\n\nfunc main() {}\n```\n\n" +
+	src := "```{.go name=\"seq\"}\npackage main\n\nfunc main() {}\n```\n\n```{.go name=\"par\"}\npackage main\n\nfunc main() {}\n```\n\n" +
 		"```expect\nspeedup par over seq >= 1.5\n```\n"
 	ch, err := chapter.Parse("c.md", []byte(src))
 	require.NoError(t, err)
@@ -261,7 +261,7 @@ func TestSkipReason(t *testing.T) {
 	assert.Equal(t, "timing checks skipped under the race detector", skipReason(true, false))
 	assert.Equal(t, "timing checks skipped under the race detector", skipReason(true, true))
 
-	src := "```go name=\"a\"\npackage main\n\nfunc main() {}\n```\n\n```go name=\"b\"\npackage main\n\nfunc main() {}\n```\n\n" +
+	src := "```{.go name=\"a\"}\npackage main\n\nfunc main() {}\n```\n\n```{.go name=\"b\"}\npackage main\n\nfunc main() {}\n```\n\n" +
 		"```expect\nspeedup a over b >= 1\n```\n"
 	ch, err := chapter.Parse("c.md", []byte(src))
 	require.NoError(t, err)
