@@ -190,3 +190,48 @@ func TestGitHubActions(t *testing.T) {
 	assert.NotContains(t, out+errs, "::stop-commands::")
 	assert.NotContains(t, out+errs, "::error file=chapters")
 }
+
+// TestDocJSON: the example of runner/doc.go's section "JSON events" is
+// what the command prints with -json for the example chapter of
+// "Running, updating", runner/testdata/doc/cpu.md run as chapters/cpu.md,
+// times aside.
+func TestDocJSON(t *testing.T) {
+	doc, err := os.ReadFile("../../runner/doc.go")
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(doc), "\n# JSON events\n")
+	require.True(t, ok, "doc.go has no section JSON events")
+	var want []string
+	for _, line := range strings.Split(section, "\n") {
+		if text, ok := strings.CutPrefix(line, "\t"); ok {
+			want = append(want, maskJSONTimes(text))
+		} else if len(want) > 0 {
+			break
+		}
+	}
+	require.NotEmpty(t, want)
+
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../runner/testdata/doc/cpu.md")
+	require.NoError(t, err)
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "chapters"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "chapters", "cpu.md"), src, 0o644))
+	cmd := exec.Command(buildRun(t), "-json", "chapters/cpu.md")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GITHUB_ACTIONS=")
+	out, _ := cmd.Output()
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		got = append(got, maskJSONTimes(regexp.MustCompile(`^\{"Time":"[^"]+",`).ReplaceAllString(line, "{")))
+	}
+	assert.Equal(t, want, got, "doc.go's example (want) is not what the command prints (got)")
+}
+
+// maskJSONTimes replaces the times of events by T.
+func maskJSONTimes(s string) string {
+	for _, re := range []string{`"Elapsed":[0-9.]+`, `"CPU":[0-9.e-]+`, `\([0-9.]+s\)`, `\\t[0-9.]+s\\n`} {
+		s = regexp.MustCompile(re).ReplaceAllStringFunc(s, func(m string) string {
+			return regexp.MustCompile(`[0-9][0-9.e-]*`).ReplaceAllString(m, "T")
+		})
+	}
+	return s
+}

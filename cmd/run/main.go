@@ -1,7 +1,7 @@
 // Command run executes the Go cells of book chapters and verifies their
 // output against the golden output written in the chapters.
 //
-//	go run ./cmd/run [-v] [-run regexp] [-update] [-json] chapters/cpu.md
+//	go run ./cmd/run [-v] [-run regexp] [-update] [-json] [-junit file] [-summary file] chapters/cpu.md
 //
 // The chapter format and the flags are documented in package runner.
 package main
