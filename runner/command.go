@@ -18,9 +18,9 @@ import (
 // name), runs the chapters and returns the exit code: 0 when every check
 // passed, 1 when a check failed, 2 for a usage or infrastructure error.
 // The report goes to stdout, through package report; usage errors and
-// interruptions to stderr. When the environment has GITHUB_ACTIONS=true,
-// the report carries GitHub Actions workflow commands (see
-// report.Printer.GitHub); with -json they go to stderr.
+// interruptions to stderr. With -github the report carries GitHub
+// Actions workflow commands (see report.Printer.GitHub), with -json on
+// stderr; cmd/run sets it when the environment has GITHUB_ACTIONS=true.
 func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c, code := parseCommand(args, stdout, stderr)
 	if c == nil {
@@ -47,7 +47,7 @@ type command struct {
 func parseCommand(args []string, stdout, stderr io.Writer) (*command, int) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	c := &command{printer: &report.Printer{W: stdout, GitHub: os.Getenv("GITHUB_ACTIONS") == "true", Commands: stderr}, stderr: stderr}
+	c := &command{printer: &report.Printer{W: stdout, Commands: stderr}, stderr: stderr}
 	opts := &c.opts
 	var runRe string
 	fs.StringVar(&opts.Engine, "engine", "yaegi", "execute cells with `engine`: yaegi, go, or both (compare the two)")
@@ -58,6 +58,7 @@ func parseCommand(args []string, stdout, stderr io.Writer) (*command, int) {
 	fs.BoolVar(&c.printer.JSON, "json", false, "print go test -json's events, one per line")
 	fs.StringVar(&c.junit, "junit", "", "also write a JUnit XML report to `file`")
 	fs.StringVar(&c.summary, "summary", "", "also append a Markdown summary to `file` (GitHub's $GITHUB_STEP_SUMMARY)")
+	fs.BoolVar(&c.printer.GitHub, "github", false, "print failures as GitHub Actions workflow commands too (default when GITHUB_ACTIONS=true)")
 	fs.BoolVar(&opts.NoRewrite, "norewrite", false, "run cells under the interpreter exactly as written (to see what it gets wrong)")
 	fs.IntVar(&opts.Count, "count", 5, "time the cells timing expectations name in batches of `n` rounds")
 	fs.BoolVar(&opts.Strict, "strict", false, "fail timing expectations the machine cannot decide (inconclusive)")

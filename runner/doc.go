@@ -439,8 +439,9 @@ timing expectations with ratio, interval, bound, ideal and verdict, and
 every cell in a collapsed table. Both are written at the end of the run,
 also after an interruption.
 
-When the environment has GITHUB_ACTIONS=true, as in a GitHub Actions
-job, the report also gives workflow commands, so that failures show on
+With -github, which cmd/run sets when the environment has
+GITHUB_ACTIONS=true (in a GitHub Actions job; -github=false turns it
+off), the report also gives workflow commands, so that failures show on
 the pull request's diff at the chapter's line: a failed cell
 "::error file=chapters/cpu.md,line=38,title=cell cpu-pool::" and its
 problems (at the line the first problem names, else the fence's), a

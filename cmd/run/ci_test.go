@@ -185,10 +185,15 @@ func TestGitHubActions(t *testing.T) {
 	assert.Empty(t, workflowCommands(out))
 	assert.Equal(t, cmds, workflowCommands(errs))
 
-	// Outside GitHub Actions, no command.
-	_, out, errs = ciRun(t, "")
-	assert.NotContains(t, out+errs, "::stop-commands::")
-	assert.NotContains(t, out+errs, "::error file=chapters")
+	// Outside GitHub Actions, or with -github=false, no command; -github
+	// gives them anywhere.
+	for _, run := range [][]string{{""}, {"true", "-github=false"}} {
+		_, out, errs = ciRun(t, run[0], run[1:]...)
+		assert.NotContains(t, out+errs, "::stop-commands::")
+		assert.NotContains(t, out+errs, "::error file=chapters")
+	}
+	_, out, _ = ciRun(t, "", "-github")
+	assert.Equal(t, cmds, workflowCommands(out))
 }
 
 // TestDocJSON: the example of runner/doc.go's section "JSON events" is

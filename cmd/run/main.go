@@ -18,7 +18,13 @@ import (
 func main() {
 	runner.MaybeWorker()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := runner.Command(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	args := os.Args[1:]
+	if os.Getenv("GITHUB_ACTIONS") == "true" {
+		// In a GitHub Actions job: failures as annotations (an explicit
+		// -github=false after it wins).
+		args = append([]string{"-github"}, args...)
+	}
+	code := runner.Command(ctx, args, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
