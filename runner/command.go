@@ -1,11 +1,13 @@
 package runner
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"time"
 
@@ -16,7 +18,9 @@ import (
 // name), runs the chapters and returns the exit code: 0 when every check
 // passed, 1 when a check failed, 2 for a usage or infrastructure error.
 // The report goes to stdout, through package report; usage errors and
-// interruptions to stderr.
+// interruptions to stderr. With -github the report carries GitHub
+// Actions workflow commands (see report.Printer.GitHub), with -json on
+// stderr; cmd/run sets it when the environment has GITHUB_ACTIONS=true.
 func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c, code := parseCommand(args, stdout, stderr)
 	if c == nil {
@@ -31,6 +35,11 @@ type command struct {
 	printer *report.Printer
 	files   []string // the chapters
 	stderr  io.Writer
+	// junit and summary are the files -junit and -summary name, made
+	// from the events of the run.
+	junit, summary string
+	junitData      report.JUnit
+	summaryData    report.Summary
 }
 
 // parseCommand parses the arguments; a nil command comes with the exit
@@ -38,7 +47,7 @@ type command struct {
 func parseCommand(args []string, stdout, stderr io.Writer) (*command, int) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	c := &command{printer: &report.Printer{W: stdout}, stderr: stderr}
+	c := &command{printer: &report.Printer{W: stdout, Commands: stderr}, stderr: stderr}
 	opts := &c.opts
 	var runRe string
 	fs.StringVar(&opts.Engine, "engine", "yaegi", "execute cells with `engine`: yaegi, go, or both (compare the two)")
@@ -46,7 +55,10 @@ func parseCommand(args []string, stdout, stderr io.Writer) (*command, int) {
 	fs.StringVar(&runRe, "run", "", "run only the cells whose name matches `regexp`")
 	fs.BoolVar(&opts.Update, "update", false, "write captured output into the chapters' output blocks")
 	fs.BoolVar(&c.printer.Verbose, "v", false, "print every cell's output")
-	fs.BoolVar(&c.printer.JSON, "json", false, "print one JSON event per line")
+	fs.BoolVar(&c.printer.JSON, "json", false, "print go test -json's events, one per line")
+	fs.StringVar(&c.junit, "junit", "", "also write a JUnit XML report to `file`")
+	fs.StringVar(&c.summary, "summary", "", "also append a Markdown summary to `file` (GitHub's $GITHUB_STEP_SUMMARY)")
+	fs.BoolVar(&c.printer.GitHub, "github", false, "print failures as GitHub Actions workflow commands too (default when GITHUB_ACTIONS=true)")
 	fs.BoolVar(&opts.NoRewrite, "norewrite", false, "run cells under the interpreter exactly as written (to see what it gets wrong)")
 	fs.IntVar(&opts.Count, "count", 5, "time the cells timing expectations name in batches of `n` rounds")
 	fs.BoolVar(&opts.Strict, "strict", false, "fail timing expectations the machine cannot decide (inconclusive)")
@@ -85,12 +97,31 @@ func parseCommand(args []string, stdout, stderr io.Writer) (*command, int) {
 		return nil, 2
 	}
 	c.files = files
+	if c.junit != "" || c.summary != "" {
+		c.printer.Listen = func(e report.Event) {
+			c.junitData.Add(e)
+			c.summaryData.Add(e)
+		}
+	}
 	opts.Progress = printProgress(c.printer)
 	return c, 0
 }
 
-// run runs the chapters one after the other and returns the exit code.
+// run runs the chapters one after the other, writes the files of -junit
+// and -summary, and returns the exit code.
 func (c *command) run(ctx context.Context) int {
+	code := c.runChapters(ctx)
+	c.printer.Close()
+	if err := c.writeFiles(); err != nil {
+		fmt.Fprintf(c.stderr, "run: %v\n", err)
+		code = 2
+	}
+	return code
+}
+
+// runChapters runs the chapters one after the other and returns the exit
+// code.
+func (c *command) runChapters(ctx context.Context) int {
 	code := 0
 	t0 := time.Now()
 	var cells, failed int
@@ -119,6 +150,32 @@ func (c *command) run(ctx context.Context) int {
 		c.printer.Total(len(c.files), cells, failed, code == 0, time.Since(t0))
 	}
 	return code
+}
+
+// writeFiles writes the JUnit report and appends the summary, if asked
+// for (after an interruption too: what ran is in them).
+func (c *command) writeFiles() error {
+	if c.junit != "" {
+		var b bytes.Buffer
+		if err := c.junitData.Write(&b); err != nil {
+			return err
+		}
+		if err := os.WriteFile(c.junit, b.Bytes(), 0o644); err != nil {
+			return err
+		}
+	}
+	if c.summary != "" {
+		f, err := os.OpenFile(c.summary, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err != nil {
+			return err
+		}
+		err = c.summaryData.Write(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
+	return nil
 }
 
 // printProgress prints each step of a chapter's run as it happens.

@@ -381,19 +381,109 @@ reported is the interpreter's, with the toolchain's in Result.Other.
 
 # JSON events
 
-With -json the command prints one JSON object per line, as go test -json
-does (see [github.com/concurrency101/book/runner/report.Event]), and no
-text: Action "start" when a chapter begins; for each cell, Action "pass",
-"fail" or "skip" with Chapter, Cell, Line, Kind ("program" or
-"fragment"), Engine, Elapsed and CPU (seconds), Stdout, Stderr, Error (how
-the run failed) and Problems (why the check failed, diffs included); for
-each timing expectation, Action "expect" with Chapter, Line, Expect (its
-result, as the timing record stores it: status "pass", "fail",
-"inconclusive" or "skip", reason, ratio with its 90% bounds low and high,
-the samples and the load of each round, bound, ideal, cores, cores_range,
-recorded and recorded_on; see timing.ExpectResult) and Machine (where the
-rounds ran, absent when nothing was timed); at the end of a chapter,
-Action "pass", "fail" or "skip" without Cell, with Elapsed and with Output
-holding chapter-level messages.
+With -json the command prints, instead of the text report, the events of
+go test -json, one JSON object per line, in the protocol of test2json (go
+doc cmd/test2json; [github.com/concurrency101/book/runner/report.Event]),
+so that tools made for go test read it (gotestsum, JUnit converters, CI
+dashboards): a chapter is a package, its path the Package; a cell is a
+test, its name the Test; the chapter's timing expectations are subtests
+of a test named expect, one each, named after their line (expect/L61).
+For the chapter of the example report above (cmd/run's TestDocJSON checks
+that this is what the command prints, times aside):
+
+	{"Action":"start","Package":"chapters/cpu.md"}
+	{"Action":"run","Package":"chapters/cpu.md","Test":"cpu-sync","Line":6,"Kind":"program"}
+	{"Action":"output","Package":"chapters/cpu.md","Test":"cpu-sync","Output":"=== RUN   cpu-sync\n"}
+	{"Action":"output","Package":"chapters/cpu.md","Test":"cpu-sync","Output":"sum = 3003\n","Stream":"stdout"}
+	{"Action":"output","Package":"chapters/cpu.md","Test":"cpu-sync","Output":"--- PASS: cpu-sync (0.61s)\n"}
+	{"Action":"pass","Package":"chapters/cpu.md","Test":"cpu-sync","Elapsed":0.61,"Line":6,"Kind":"program","Engine":"yaegi","CPU":0.6}
+	{"Action":"run","Package":"chapters/cpu.md","Test":"cpu-pool","Line":24,"Kind":"program"}
+	{"Action":"output","Package":"chapters/cpu.md","Test":"cpu-pool","Output":"=== RUN   cpu-pool\n"}
+	{"Action":"output","Package":"chapters/cpu.md","Test":"cpu-pool","Output":"sum = 2997\n","Stream":"stdout"}
+	{"Action":"output","Package":"chapters/cpu.md","Test":"cpu-pool","Output":"    chapters/cpu.md:38: cell cpu-pool: output mismatch\n"}
+	{"Action":"output","Package":"chapters/cpu.md","Test":"cpu-pool","Output":"        --- want\n"}
+	{"Action":"output","Package":"chapters/cpu.md","Test":"cpu-pool","Output":"        +++ got\n"}
+	{"Action":"output","Package":"chapters/cpu.md","Test":"cpu-pool","Output":"        @@ -1,1 +1,1 @@\n"}
+	{"Action":"output","Package":"chapters/cpu.md","Test":"cpu-pool","Output":"        -sum = 3003\n"}
+	{"Action":"output","Package":"chapters/cpu.md","Test":"cpu-pool","Output":"        +sum = 2997\n"}
+	{"Action":"output","Package":"chapters/cpu.md","Test":"cpu-pool","Output":"--- FAIL: cpu-pool (0.35s)\n"}
+	{"Action":"fail","Package":"chapters/cpu.md","Test":"cpu-pool","Elapsed":0.35,"Line":24,"Kind":"program","Engine":"yaegi","CPU":0.34,"Problems":["chapters/cpu.md:38: cell cpu-pool: output mismatch\n--- want\n+++ got\n@@ -1,1 +1,1 @@\n-sum = 3003\n+sum = 2997\n"]}
+	{"Action":"run","Package":"chapters/cpu.md","Test":"cpu-note","Line":42,"Kind":"program"}
+	{"Action":"output","Package":"chapters/cpu.md","Test":"cpu-note","Output":"=== RUN   cpu-note\n"}
+	{"Action":"output","Package":"chapters/cpu.md","Test":"cpu-note","Output":"    chapters/cpu.md:42: norun\n"}
+	{"Action":"output","Package":"chapters/cpu.md","Test":"cpu-note","Output":"--- SKIP: cpu-note (0.00s)\n"}
+	{"Action":"skip","Package":"chapters/cpu.md","Test":"cpu-note","Elapsed":0,"Line":42,"Kind":"program","Error":"norun"}
+	{"Action":"output","Package":"chapters/cpu.md","Output":"FAIL\n"}
+	{"Action":"output","Package":"chapters/cpu.md","Output":"FAIL\tchapters/cpu.md\t1.203s\n"}
+	{"Action":"fail","Package":"chapters/cpu.md","Elapsed":1.203,"Engine":"yaegi"}
+
+Every event also has its Time, first, as go test's. A test's events are run, then output:
+"=== RUN   name", the lines the cell wrote (its standard output, then its
+standard error: the two are captured apart, so their interleaving is
+lost; Stream says which), the reason of a skip or the problems of a
+failure, indented as go test indents a t.Error, and "--- PASS: name
+(0.61s)", "--- FAIL: ..." or "--- SKIP: ..."; then its result, pass,
+fail or skip, with Elapsed in seconds (0 included). Output is one line
+with its newline (a last line without one gets one; a line longer than
+4096 bytes comes in pieces, and invalid UTF-8 becomes U+FFFD, as with
+test2json). An expectation is pass when ok, fail when FAIL, skip when
+skipped or inconclusive (not decided, not a failure; -strict makes it a
+fail); its output is the line the text report prints for it, and expect
+fails when one of its subtests does. A chapter ends as a package: its own
+problems and what stopped it as output, then "PASS" or "FAIL" and go
+test's line ("ok  \tchapters/cpu.md\t1.203s"), then pass or fail with
+Elapsed; a chapter without Go cells prints "?   \tchapters/x.md\t[no go
+cells]" and is skipped. Where expectations were timed, the text report's
+"timing" line is an output of the chapter.
+
+The book's fields ride along, ignored by those tools: on a cell's run and
+result Line (the fence's) and Kind ("program" or "fragment"); on its
+result Engine, CPU (seconds), Error (how the run failed), FailKind and
+Problems (why the check failed, diffs included); on an expectation's run
+and result Line and Kind "expect" (the test expect has Kind
+"expectations"); on its result Expect (the line as written), Verdict
+("pass", "fail", "inconclusive" or "skip"), Reason, Ratio, Interval (its
+90% bounds, [low, high]), Samples and Load (per round), Op, Bound, Ideal,
+Cores, CoresRange, Recorded, RecordedOn (see timing.ExpectResult) and
+Machine (where the rounds ran, absent when nothing was timed); on a
+chapter's result Engine and, when it failed by its own problems, Problems.
+
+A cell named expect, or with a slash in its name, reads to these tools as
+the expectations' test or as a subtest.
+
+# Continuous integration
+
+-junit FILE also writes a JUnit XML report, made from the events above
+(report.JUnit): a testsuite per chapter, a testcase per cell and per
+expectation, classname the chapter and name the test, with file and line
+attributes (the fence's line, the expectation's), its time, and a failure
+or skipped element whose message is the first line of the first problem
+(or the reason) and whose text is the test's output; a chapter's own
+problems make a testcase named (chapter). -summary FILE appends a
+Markdown summary (report.Summary), for GitHub's $GITHUB_STEP_SUMMARY: a
+table of the chapters (result, cells passed, failed and skipped,
+expectations, time), the failed cells with their first problem, the
+timing expectations with ratio, interval, bound, ideal and verdict, and
+every cell in a collapsed table. Both are written at the end of the run,
+also after an interruption.
+
+With -github, which cmd/run sets when the environment has
+GITHUB_ACTIONS=true (in a GitHub Actions job; -github=false turns it
+off), the report also gives workflow commands, so that failures show on
+the pull request's diff at the chapter's line: a failed cell
+"::error file=chapters/cpu.md,line=38,title=cell cpu-pool::" and its
+problems (at the line the first problem names, else the fence's), a
+failed expectation an ::error at its line, an inconclusive one a
+::warning, a chapter's own problem an ::error (GitHub shows at most ten
+of each per step on the diff; the log has all). Their data are escaped as
+GitHub's toolkit escapes them (% as %25, CR as %0D, LF as %0A, and in the
+file and title also : as %3A and , as %2C). Nothing a cell prints may
+give a command: the text report is written between
+"::stop-commands::TOKEN" and "::TOKEN::" (TOKEN random for each run),
+which the printer leaves only to give its own commands, and its last line
+resumes them. With -json the events stay on standard output, where every
+line is a JSON object, and the commands go to standard error; a tool that
+prints the events' output again (gotestsum) prints it unfenced, so a
+workflow reads the text report.
 */
 package runner

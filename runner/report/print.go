@@ -12,70 +12,87 @@ import (
 	"github.com/concurrency101/book/runner/timing"
 )
 
-// An Event is one line of the -json report, in the manner of go test -json.
-// Action is "start" (a chapter begins), "pass", "fail" or "skip" for a cell
-// (Cell set) or for a whole chapter (Cell empty, Output holding its
-// chapter-level messages), "expect" for a timing expectation (Expect).
-type Event struct {
-	Time     time.Time `json:"Time"`
-	Action   string    `json:"Action"`
-	Chapter  string    `json:"Chapter"`
-	Cell     string    `json:"Cell,omitempty"`
-	Line     int       `json:"Line,omitempty"`
-	Kind     string    `json:"Kind,omitempty"`   // program or fragment
-	Engine   string    `json:"Engine,omitempty"` // yaegi or go
-	Elapsed  float64   `json:"Elapsed,omitempty"`
-	CPU      float64   `json:"CPU,omitempty"`
-	Stdout   string    `json:"Stdout,omitempty"`
-	Stderr   string    `json:"Stderr,omitempty"`
-	Error    string    `json:"Error,omitempty"`    // how the run failed
-	Problems []string  `json:"Problems,omitempty"` // why the check failed
-	Output   string    `json:"Output,omitempty"`   // chapter-level messages
-	// Expect is a timing expectation's result (Action "expect"), Machine
-	// where it was measured.
-	Expect  *timing.ExpectResult `json:"Expect,omitempty"`
-	Machine *timing.Machine      `json:"Machine,omitempty"`
-}
-
 // A Printer prints a run as go test prints tests: a line per cell (ok,
 // FAIL, and with Verbose skip), the problems and output of a failed cell
 // in indented blocks, the timing expectations, a summary line per
-// chapter; with JSON, one Event per line instead. The zero value discards
-// everything.
+// chapter; with JSON, the events of go test -json instead (see Event).
+// With GitHub, it also prints GitHub Actions workflow commands (see
+// Annotation). The zero value discards everything.
 type Printer struct {
 	W       io.Writer // where the report goes; nil discards it
 	JSON    bool      // one JSON event per line
 	Verbose bool      // every cell's output, and skipped cells
+	// GitHub: under GitHub Actions, an ::error command for each failed
+	// cell, expectation and chapter problem, a ::warning for each
+	// inconclusive expectation; the text report in between is fenced by
+	// ::stop-commands::, so that none of it is read as a command. With
+	// JSON, the commands go to Commands (the command's standard error),
+	// and nowhere when it is nil.
+	GitHub   bool
+	Commands io.Writer
+	// Listen, if set, is given every event, with or without JSON (the
+	// JUnit and summary writers read them).
+	Listen func(Event)
+
+	token   string // of ::stop-commands::
+	stopped bool   // workflow commands are stopped
 }
 
 func (p *Printer) w() io.Writer {
-	if p.W == nil {
+	switch {
+	case p.W == nil:
 		return io.Discard
+	case p.GitHub && !p.JSON:
+		return stopWriter{p}
 	}
 	return p.W
 }
 
-func (p *Printer) event(e Event) {
-	e.Time = time.Now()
-	b, _ := json.Marshal(e)
-	p.w().Write(append(b, '\n'))
+// events tells whether the printer makes events.
+func (p *Printer) events() bool { return p.JSON || p.Listen != nil }
+
+func (p *Printer) emit(evs ...Event) {
+	for _, e := range evs {
+		e.Time = time.Now()
+		if p.Listen != nil {
+			p.Listen(e)
+		}
+		if p.JSON {
+			b, _ := json.Marshal(e)
+			p.w().Write(append(b, '\n'))
+		}
+	}
 }
 
 // Start reports that the chapter at path begins (an event; no text line).
 func (p *Printer) Start(path string) {
-	if p.JSON {
-		p.event(Event{Action: "start", Chapter: path})
+	if p.events() {
+		p.emit(Event{Action: ActionStart, Package: path})
 	}
 }
 
 // Cell reports one cell as soon as it is done.
 func (p *Printer) Cell(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Result) {
-	if p.JSON {
-		p.event(Event{Action: string(res.Status), Chapter: ch.Path, Cell: c.Name, Line: c.Line, Kind: res.Kind,
-			Engine: res.Engine, Elapsed: res.Time.Seconds(), CPU: res.CPU.Seconds(), Stdout: res.Stdout,
-			Stderr: res.Stderr, Error: res.Error, Problems: res.Problems})
-		return
+	if p.events() {
+		p.emit(CellEvents(ch, c, res)...)
 	}
+	if !p.JSON {
+		p.cellText(ch, c, res)
+	}
+	if res.Status == chapter.Fail {
+		msg := strings.Join(res.Problems, "\n")
+		if msg == "" {
+			msg = res.Error
+		}
+		line := c.Line
+		if len(res.Problems) > 0 {
+			line = lineOf(ch.Path, res.Problems[0], c.Line)
+		}
+		p.annotate(Annotation{Level: "error", File: ch.Path, Line: line, Title: "cell " + c.Name, Message: msg})
+	}
+}
+
+func (p *Printer) cellText(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Result) {
 	pos := ch.Pos(c.Line)
 	switch res.Status {
 	case chapter.Skip:
@@ -123,6 +140,21 @@ func (p *Printer) block(label, text string) {
 // package's; err is what stopped the chapter, if anything (ErrNoCells for
 // a chapter without Go cells).
 func (p *Printer) Done(rep *Report, err error) {
+	if p.events() {
+		p.emit(DoneEvents(rep, err)...)
+	}
+	if !p.JSON {
+		p.doneText(rep, err)
+	}
+	for _, e := range rep.Errors {
+		p.annotate(Annotation{Level: "error", File: rep.Chapter, Line: lineOf(rep.Chapter, e, 0), Title: "chapter", Message: e})
+	}
+	if err != nil && !errors.Is(err, ErrNoCells) {
+		p.annotate(Annotation{Level: "error", File: rep.Chapter, Line: lineOf(rep.Chapter, err.Error(), 0), Title: "chapter", Message: err.Error()})
+	}
+}
+
+func (p *Printer) doneText(rep *Report, err error) {
 	var pass, fail, skip int
 	for _, res := range rep.Results {
 		switch res.Status {
@@ -133,22 +165,6 @@ func (p *Printer) Done(rep *Report, err error) {
 		default:
 			skip++
 		}
-	}
-	status := "ok"
-	switch {
-	case errors.Is(err, ErrNoCells):
-		status = "?"
-	case err != nil || rep.Failed():
-		status = "FAIL"
-	}
-	if p.JSON {
-		action := map[string]string{"ok": "pass", "?": "skip", "FAIL": "fail"}[status]
-		out := strings.Join(rep.Errors, "\n")
-		if err != nil {
-			out = err.Error()
-		}
-		p.event(Event{Action: action, Chapter: rep.Chapter, Elapsed: rep.Time.Seconds(), Output: out})
-		return
 	}
 	for _, e := range rep.Errors {
 		fmt.Fprintln(p.w(), e)
@@ -169,7 +185,7 @@ func (p *Printer) Done(rep *Report, err error) {
 		if len(rep.Expectations) > 0 {
 			counts += "; " + expectCounts(rep.Expectations)
 		}
-		fmt.Fprintf(p.w(), "%-4s    %s %d cells: %s (%.2fs)\n", status, rep.Chapter, len(rep.Results), counts, rep.Time.Seconds())
+		fmt.Fprintf(p.w(), "%-4s    %s %d cells: %s (%.2fs)\n", chapterStatus(rep, err), rep.Chapter, len(rep.Results), counts, rep.Time.Seconds())
 	}
 }
 
@@ -178,26 +194,46 @@ func (p *Printer) Done(rep *Report, err error) {
 // then one line each with the ratio, the bound and the ideal, and how it
 // compares with the chapter's timing record.
 func (p *Printer) Expectations(ch *chapter.Chapter, xs []*timing.ExpectResult, m *timing.Machine, count int) {
-	if p.JSON {
-		for _, x := range xs {
-			p.event(Event{Action: "expect", Chapter: ch.Path, Line: x.Line, Expect: x, Machine: m})
-		}
-		return
-	}
+	where := ""
 	if m != nil {
-		fmt.Fprintf(p.w(), "timing  %s: batches of %d rounds on %s\n", ch.Path, count, m)
+		where = fmt.Sprintf("timing  %s: batches of %d rounds on %s\n", ch.Path, count, m)
+	}
+	if p.events() {
+		if where != "" {
+			p.emit(Event{Action: ActionOutput, Package: ch.Path, Output: where})
+		}
+		p.emit(ExpectationsEvents(ch, xs, m)...)
+	}
+	if !p.JSON && where != "" {
+		fmt.Fprint(p.w(), where)
 	}
 	for _, x := range xs {
-		status := map[timing.ExpectStatus]string{timing.ExpectPass: "ok", timing.ExpectFail: "FAIL",
-			timing.ExpectInconclusive: "inconclusive", timing.ExpectSkip: "skipped"}[x.Status]
-		fmt.Fprintf(p.w(), "expect  %s %s %s\n", ch.Pos(x.Line), x.Summary(), status)
-		if x.Reason != "" { // a pass has one when a first fail was not confirmed
-			fmt.Fprintf(p.w(), "        %s: %s\n", ch.Pos(x.Line), x.Reason)
+		if !p.JSON {
+			fmt.Fprintf(p.w(), "expect  %s %s %s\n", ch.Pos(x.Line), x.Summary(), expectWord[x.Status])
+			if x.Reason != "" { // a pass has one when a first fail was not confirmed
+				fmt.Fprintf(p.w(), "        %s: %s\n", ch.Pos(x.Line), x.Reason)
+			}
+			if r := recordLine(x); r != "" {
+				fmt.Fprintf(p.w(), "        %s\n", r)
+			}
 		}
-		if x.Recorded > 0 && x.Ratio > 0 {
-			fmt.Fprintf(p.w(), "        recorded %.2fx on %s; today %.0f%% of that\n", x.Recorded, x.RecordedOn, 100*x.Ratio/x.Recorded)
+		level := map[timing.ExpectStatus]string{timing.ExpectFail: "error", timing.ExpectInconclusive: "warning"}[x.Status]
+		if level != "" {
+			msg := x.Summary() + " " + expectWord[x.Status]
+			if x.Reason != "" {
+				msg += ": " + x.Reason
+			}
+			p.annotate(Annotation{Level: level, File: ch.Path, Line: x.Line, Title: expectTitle(x), Message: msg})
 		}
 	}
+}
+
+// expectTitle names an expectation: "speedup cpu-pool over cpu-sync".
+func expectTitle(x *timing.ExpectResult) string {
+	if x.In != "" {
+		return fmt.Sprintf("speedup %q over %q in %s", x.Cell, x.Over, x.In)
+	}
+	return fmt.Sprintf("speedup %s over %s", x.Cell, x.Over)
 }
 
 // expectCounts summarizes expectation outcomes: "3 expectations: 2 ok, 1 inconclusive".

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -36,14 +37,57 @@ expect  c.md:5 speedup p over s skipped
 
 	b.Reset()
 	(&Printer{W: &b, JSON: true}).Expectations(ch, rep.Expectations, rep.Machine, 3)
-	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
-	require.Len(t, lines, 3, "one event per expectation")
-	var ev Event
-	require.NoError(t, json.Unmarshal([]byte(lines[1]), &ev))
-	assert.Equal(t, "expect", ev.Action)
-	assert.Equal(t, 4, ev.Line)
-	require.NotNil(t, ev.Expect)
-	assert.Equal(t, timing.ExpectInconclusive, ev.Expect.Status)
-	require.NotNil(t, ev.Machine)
-	assert.Equal(t, 1.97, ev.Machine.Parallelism)
+	evs := decodeEvents(t, b.String())
+	require.Len(t, evs, 1+2+3*6+2, "the machine; the test expect: run, === RUN, its subtests (run, === RUN, the measurement, its reason or record, --- PASS:, the result), --- PASS:, the result")
+	assert.Equal(t, []string{"run", "output"}, actions(evs[1:3]))
+	assert.Equal(t, "expect", evs[1].Test)
+	assert.Equal(t, "=== RUN   expect\n", evs[2].Output)
+	assert.Equal(t, "--- PASS: expect (0.00s)\n", evs[21].Output, "an inconclusive expectation is skipped, and does not fail its parent")
+	assert.Equal(t, "pass", evs[22].Action)
+	assert.Equal(t, "expectations", evs[22].Kind)
+	assert.Equal(t, Event{Action: "output", Package: "c.md", Output: "timing  c.md: batches of 3 rounds on " + rep.Machine.String() + "\n"}, evs[0])
+	x := evs[9:15]
+	assert.Equal(t, []string{"run", "output", "output", "output", "output", "skip"}, actions(x))
+	assert.Equal(t, "expect/L4", x[0].Test)
+	assert.Equal(t, "    c.md:4: speedup p over s: 1.30x over 1 round (bound >= 1.60; cores 1-2) inconclusive\n", x[2].Output)
+	assert.Equal(t, "    c.md:4: busy\n", x[3].Output)
+	assert.Equal(t, "--- SKIP: expect/L4 (0.00s)\n", x[4].Output)
+	res := x[5]
+	assert.Equal(t, "inconclusive", res.Verdict)
+	assert.Equal(t, "busy", res.Reason)
+	assert.Equal(t, 4, res.Line)
+	assert.Equal(t, "expect", res.Kind)
+	require.NotNil(t, res.Elapsed)
+	require.NotNil(t, res.Machine)
+	assert.Equal(t, 1.97, res.Machine.Parallelism)
+	first := evs[8]
+	assert.Equal(t, "pass", first.Action)
+	assert.Equal(t, []float64{1.9, 1.96}, first.Interval)
+	assert.Equal(t, 1.94, first.Ratio)
+	assert.Equal(t, 1.6, first.Bound)
+	assert.Equal(t, ">=", first.Op)
+	assert.Equal(t, 2.0, first.Ideal)
+	assert.Equal(t, 1.95, first.Recorded)
+}
+
+// decodeEvents reads a -json report, without the events' times.
+func decodeEvents(t *testing.T, s string) []Event {
+	t.Helper()
+	var evs []Event
+	for _, line := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
+		var e Event
+		require.NoError(t, json.Unmarshal([]byte(line), &e), line)
+		require.False(t, e.Time.IsZero(), line)
+		e.Time = time.Time{}
+		evs = append(evs, e)
+	}
+	return evs
+}
+
+func actions(evs []Event) []string {
+	var a []string
+	for _, e := range evs {
+		a = append(a, e.Action)
+	}
+	return a
 }

@@ -1,7 +1,9 @@
 // Package report holds the outcome of running a chapter and prints it: text
-// lines like go test's, or one JSON event per line like go test -json's.
-// It is the one place that prints a run; the runner reports its progress
-// to it and the site shows its Report.
+// lines like go test's, or go test -json's events (Event), with GitHub
+// Actions workflow commands under GitHub Actions (Annotation); from the
+// events it makes a JUnit XML report (JUnit) and a Markdown summary
+// (Summary). It is the one place that prints a run; the runner reports
+// its progress to it and the site shows its Report.
 package report
 
 import (
