@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"github.com/concurrency101/book/runner/chapter"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -124,18 +125,14 @@ func testNames(tcs []testjson.TestCase) []string {
 // fenceLines returns the lines of the fixture's cells, by name, and of its
 // expect block's first line ("expect") and second ("expect+1").
 func fenceLines(t *testing.T) map[string]string {
-	src, err := os.ReadFile("../../runner/testdata/ci/ci.md")
+	ch, err := chapter.ReadFile("../../runner/testdata/ci/ci.md")
 	require.NoError(t, err)
 	lines := map[string]string{}
-	name := regexp.MustCompile("^```go name=\"([^\"]+)\"")
-	for i, l := range strings.Split(string(src), "\n") {
-		if m := name.FindStringSubmatch(l); m != nil {
-			lines[m[1]] = strconv.Itoa(i + 1)
-		}
-		if l == "```expect" {
-			lines["expect"], lines["expect+1"] = strconv.Itoa(i+2), strconv.Itoa(i+3)
-		}
+	for _, c := range ch.Cells {
+		lines[c.Name] = strconv.Itoa(c.Line)
 	}
+	require.Len(t, ch.Expects, 2)
+	lines["expect"], lines["expect+1"] = strconv.Itoa(ch.Expects[0].Line), strconv.Itoa(ch.Expects[1].Line)
 	require.Len(t, lines, 6)
 	return lines
 }
