@@ -52,6 +52,7 @@ func (r *rewriter) run() {
 		return true
 	})
 	r.unused()
+	r.addPrintImport()
 }
 
 func (r *rewriter) selector(s *ast.SelectorExpr) {
@@ -76,7 +77,7 @@ func (r *rewriter) selector(s *ast.SelectorExpr) {
 func (r *rewriter) call(c *ast.CallExpr, handled bool) {
 	switch builtin(c) {
 	case "print", "println":
-		r.refuse(c.Pos(), "builtin "+builtin(c), "the interpreter writes it to standard output, Go to standard error; use fmt")
+		r.printCall(c)
 		return
 	case "min", "max":
 		if !handled && !r.foldMinMax(c) {
@@ -275,6 +276,9 @@ func (r *rewriter) stringerVerbs(c *ast.CallExpr) {
 // defer, and refuses deferred calls the interpreter cannot run faithfully.
 func (r *rewriter) deferStmt(d *ast.DeferStmt) {
 	c := d.Call
+	if printStmt(c) {
+		return // printCall evaluates the operands at the defer
+	}
 	switch f := c.Fun.(type) {
 	case *ast.FuncLit:
 		if v := r.freeLoopVars(f); len(v) > 0 {

@@ -114,8 +114,16 @@ func normalize(stdout, stderr string, status string) result {
 	if status == "build failed" {
 		stdout, keep = "", nil
 	}
-	return result{Stdout: withNL(stdout), Stderr: strings.TrimRight(strings.Join(keep, "\n"), "\n"), Status: status}
+	stderr = strings.TrimRight(strings.Join(keep, "\n"), "\n")
+	return result{Stdout: withNL(maskAddr(stdout)), Stderr: maskAddr(stderr), Status: status}
 }
+
+// address matches a hexadecimal address as print, println and fmt's %p
+// write it: it differs from run to run, so it is compared as 0xADDR (a nil
+// pointer, 0x0, stays as it is).
+var address = regexp.MustCompile(`\b0x[0-9a-f]{6,}\b`)
+
+func maskAddr(s string) string { return address.ReplaceAllString(s, "0xADDR") }
 
 // txtar formats the result as a txtar archive with the files stdout,
 // stderr and status.

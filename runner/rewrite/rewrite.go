@@ -124,7 +124,18 @@ func Decls(src []byte) ([]byte, error) {
 // `for range n` over a constant of an earlier cell is recognized as a range
 // over an integer. The zero value is an empty session.
 type Session struct {
-	ints map[string]bool
+	ints  map[string]bool
+	print bool // a piece used print or println
+}
+
+// Imports returns the import declarations that the pieces rewritten so
+// far need and that the caller must evaluate in the session before it
+// runs them: PrintImport once a piece used print or println.
+func (s *Session) Imports() []string {
+	if s.print {
+		return []string{PrintImport}
+	}
+	return nil
 }
 
 // Stmts rewrites top-level statements of a fragment, like the function
@@ -230,6 +241,7 @@ func rewrite(src []byte, prefix, suffix string, sess *Session) ([]byte, error) {
 	}
 	if sess != nil {
 		sess.learn(r)
+		sess.print = sess.print || r.usesPrint
 	}
 	return out, nil
 }
@@ -290,6 +302,8 @@ type rewriter struct {
 	seq     int
 	tmp     int
 	refusal *Refusal
+
+	usesPrint bool // a print or println call was rewritten
 
 	imports  map[string]string    // local name -> import path
 	methods  map[string]bool      // names of methods declared in the source

@@ -19,9 +19,39 @@ func main(body string) string {
 	return "package main\n\nfunc main() {\n" + body + "\n}\n"
 }
 
+// printed is main with the print package imported on the package line.
+func printed(body string) string {
+	return strings.Replace(main(body), "package main", "package main; "+PrintImport, 1)
+}
+
 var rewriteTests = []struct {
 	name, in, want string
 }{
+	{
+		"println operands go through typed temporaries",
+		main("\tprintln(\"x\", f(), 1.5)"),
+		printed("\t{ _pa1, _pa2, _pa3 := \"x\", f(), 1.5; _bookrt.Println(&_pa1, &_pa2, &_pa3) }"),
+	},
+	{
+		"print without operands",
+		main("\tprint()"),
+		printed("\t_bookrt.Print()"),
+	},
+	{
+		"deferred println evaluates at the defer",
+		main("\tdefer println(x)"),
+		printed("\t{ _pa1 := x; defer _bookrt.Println(&_pa1) }"),
+	},
+	{
+		"println keeps lines of its operands",
+		main("\tprintln(\n\t\ta,\n\t\tb,\n\t)"),
+		printed("\t{ _pa1, _pa2 :=\n a,\n\t\tb; _bookrt.Println(&_pa1, &_pa2)\n }"),
+	},
+	{
+		"println of a local multi-value call",
+		"package main\n\nfunc two() (int, string) { return 1, \"\" }\n\nfunc main() { println(two()) }\n",
+		"package main; " + PrintImport + "\n\nfunc two() (int, string) { return 1, \"\" }\n\nfunc main() { { _pa1, _pa2 := two(); _bookrt.Println(&_pa1, &_pa2) } }\n",
+	},
 	{
 		"range loop var captured by goroutine",
 		main("\tfor _, v := range xs {\n\t\tgo func() { use(v) }()\n\t}"),
@@ -183,7 +213,7 @@ func assertLinesKept(t checker, in, out string) {
 }
 
 // replaced are the identifiers a rewrite may remove from a line.
-var replaced = map[string]bool{"min": true, "max": true, "clear": true, "_": true}
+var replaced = map[string]bool{"min": true, "max": true, "clear": true, "print": true, "println": true, "_": true}
 
 // hidden matches the names the rewrite introduces.
 var hidden = regexp.MustCompile(`^_[a-z]+[0-9]+$`)
@@ -249,7 +279,7 @@ var refusalTests = []struct {
 	{"errors.As local type", "package main\n\nimport \"errors\"\n\ntype E struct{}\n\nfunc (E) Error() string { return \"\" }\n\nfunc main() {\n\tvar e *E\n\t_ = errors.As(err, &e)\n}\n", "errors.As with an interpreted error type", 11, 6},
 	{"method expression", "package main\n\ntype T struct{}\n\nfunc (T) M() {}\n\nvar f = T.M\n", "method expression T.M", 7, 9},
 	{"pointer method expression", "package main\n\ntype T struct{}\n\nfunc (*T) M() {}\n\nvar f = (*T).M\n", "method expression (*T).M", 7, 9},
-	{"println", main("\tprintln(\"x\")"), "builtin println", 4, 2},
+	{"println as a value", main("\tuse(println(\"x\"))"), "builtin println in an expression", 4, 6},
 	{"unused variable", main("\tx := 1"), "unused variable x", 4, 2},
 	{"unused range value", main("\tfor i, v := range xs {\n\t\tuse(i)\n\t}"), "unused variable v", 4, 9},
 	{"min in expression", main("\tuse(min(a, b))"), "builtin min in an expression", 4, 6},

@@ -142,6 +142,9 @@ func exports() interp.Exports {
 	for k, v := range symbols.Symbols {
 		ex[k] = v
 	}
+	for k, v := range printExports() {
+		ex[k] = v
+	}
 	return ex
 }
 
@@ -232,7 +235,7 @@ func (w *state) newInterp(imports []string) *interp.Interpreter {
 	ex := w.exports
 	if imports != nil {
 		ex = interp.Exports{"fmt/fmt": w.exports["fmt/fmt"]}
-		for _, path := range imports {
+		for _, path := range append(imports, rewrite.PrintPath) {
 			if key := w.keys[path]; key != "" {
 				ex[key] = w.exports[key]
 			}
@@ -329,6 +332,10 @@ func (w *state) runPiece(i *interp.Interpreter, req *Request, p piece, resp *Res
 	file := req.Path
 	if !req.Program {
 		file = "_.go"
+		if err := w.rewriteImports(i); err != nil {
+			resp.FailKind, resp.Error = chapter.FailCompile, positioned(req.Path, p.line, p.col, err)
+			return false
+		}
 	}
 	prog, err := compile(i, LineDirective(file, p.line, p.col)+src)
 	if err != nil {
@@ -345,6 +352,25 @@ func (w *state) runPiece(i *interp.Interpreter, req *Request, p piece, resp *Res
 	resp.CPU += cpu
 	resp.FailKind, resp.Error = kind, msg
 	return kind == ""
+}
+
+// rewriteImports evaluates in the session the imports that the rewritten
+// pieces need (rewrite.Session.Imports), once.
+func (w *state) rewriteImports(i *interp.Interpreter) error {
+	for _, imp := range w.rw.Imports() {
+		if w.imports[imp] {
+			continue
+		}
+		prog, err := compile(i, imp)
+		if err != nil {
+			return err
+		}
+		if _, err := i.Execute(prog); err != nil {
+			return err
+		}
+		w.imports[imp] = true
+	}
+	return nil
 }
 
 // programImports lists the import paths of a program; on a syntax error it
