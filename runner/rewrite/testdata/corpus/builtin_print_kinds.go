@@ -11,7 +11,7 @@ func main() {
 	var p *int
 	var m map[int]int
 	s := []int{1, 2}
-	println(1, "a", true, 1.5, C(2), 2.0, 1e21, float32(0.1), 1 + 2i, complex64(1.5-2i), 'x', S("s"))
+	println(1, "a", true, 1.5, C(2), 2.0, 1e21, float32(0.1), 1+2i, complex64(1.5-2i), 'x', S("s"))
 	print(1, "a", true, 2, "\n")
 	print("x", 1, 2, "\n")
 	println()
