@@ -28,7 +28,11 @@ func Eval(src string) error {
 	_, err := i.Eval(src)
 	var p interp.Panic
 	if errors.As(err, &p) {
-		return &PanicError{Value: p.Value}
+		v := p.Value
+		if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+			v = rv.Interface()
+		}
+		return &PanicError{Value: v}
 	}
 	return err
 }

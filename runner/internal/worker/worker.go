@@ -257,6 +257,10 @@ func (w *state) run(req *Request) (resp Response) {
 	procs := runtime.GOMAXPROCS(0)
 	wd, _ := os.Getwd()
 	base := runtime.NumGoroutine()
+	var fds map[int]string
+	if req.Program {
+		fds = openFDs()
+	}
 	timeline.Reset()
 	w.fences(req.Seq, "start")
 	disarm := w.begin(req.Seq, req.Timeout)
@@ -264,6 +268,7 @@ func (w *state) run(req *Request) (resp Response) {
 		disarm()
 		resp.Spans, resp.Dropped = timeline.Spans()
 		resp.Leftover = leftover(base)
+		resp.LeftoverFDs = leftoverFDs(fds)
 		w.fences(req.Seq, "end")
 		runtime.GOMAXPROCS(procs)
 		restoreEnv(w.baseEnv)
@@ -437,6 +442,9 @@ func execute(i *interp.Interpreter, prog *interp.Program) (kind chapter.FailKind
 
 // panicValue prints a panic value as the Go runtime does.
 func panicValue(v any) string {
+	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+		v = rv.Interface() // how the interpreter hands over some values
+	}
 	switch v := v.(type) {
 	case error:
 		if isRuntimeError(v) {
