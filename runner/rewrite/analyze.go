@@ -62,6 +62,7 @@ func (r *rewriter) collect() {
 	r.errType = map[string]bool{}
 	r.ifaceType = map[string]bool{}
 	r.generic = map[*ast.Object]bool{}
+	r.valueMethods = map[string]bool{}
 	var stack []ast.Node
 	ast.Inspect(r.file, func(n ast.Node) bool {
 		if n == nil {
@@ -96,6 +97,12 @@ func (r *rewriter) collect() {
 				r.intType[ts.Name.Name] = intTypes[t.Name]
 			case *ast.InterfaceType:
 				r.ifaceType[ts.Name.Name] = true
+			case *ast.StructType:
+				for _, f := range t.Fields.List {
+					for _, n := range f.Names {
+						r.unexported = r.unexported || !n.IsExported()
+					}
+				}
 			}
 		}
 		return true
@@ -119,10 +126,16 @@ func (r *rewriter) collect() {
 			continue
 		}
 		r.methods[fd.Name.Name] = true
+		if len(fd.Recv.List) == 1 {
+			if _, ptr := fd.Recv.List[0].Type.(*ast.StarExpr); !ptr {
+				r.valueMethods[fd.Name.Name] = true
+			}
+		}
 		if returnsFunc(fd.Type) {
 			r.iterMeth[fd.Name.Name] = true
 		}
-		if fd.Name.Name == "String" && len(fd.Recv.List) == 1 {
+		// A Format method decides the printing as String does.
+		if (fd.Name.Name == "String" || fd.Name.Name == "Format") && len(fd.Recv.List) == 1 {
 			if t := baseTypeName(fd.Recv.List[0].Type); t != "" {
 				r.stringer[t] = true
 			}

@@ -23,12 +23,16 @@ func (r *rewriter) run() {
 			r.forStmt(n)
 		case *ast.FuncLit:
 			r.funcLit(n)
+			r.resetResults(n.Type, n.Body)
 		case *ast.DeferStmt:
 			r.deferStmt(n)
 		case *ast.AssignStmt:
 			if call := r.minMaxAssign(n); call != nil {
 				handled[call] = true
 			}
+			r.tupleAssign(n)
+		case *ast.FuncDecl:
+			r.resetResults(n.Type, n.Body)
 		case *ast.ExprStmt:
 			if call, ok := n.X.(*ast.CallExpr); ok && builtin(call) == "clear" {
 				r.clearStmt(n, call)
@@ -52,7 +56,8 @@ func (r *rewriter) run() {
 		return true
 	})
 	r.unused()
-	r.addPrintImport()
+	r.detect()
+	r.addRuntimeImport()
 }
 
 func (r *rewriter) selector(s *ast.SelectorExpr) {
@@ -243,6 +248,16 @@ func (r *rewriter) stringerVerbs(c *ast.CallExpr) {
 	if strings.Contains(f, "%T") && len(r.localTypes) > 0 {
 		r.refuse(c.Pos(), "fmt verb %T in a program with local types",
 			"the interpreter prints the underlying type of an interpreted named type")
+		return
+	}
+	if strings.Contains(f, "%#v") && len(r.localTypes) > 0 {
+		r.refuse(c.Pos(), "fmt verb %#v in a program with local types",
+			"the interpreter prints the underlying type of an interpreted named type and ignores GoString")
+		return
+	}
+	if strings.Contains(f, "%+v") && r.unexported {
+		r.refuse(c.Pos(), "fmt verb %+v in a program with unexported struct fields",
+			"the interpreter prints an unexported field's name with an X in front")
 		return
 	}
 	if len(r.stringer) == 0 {

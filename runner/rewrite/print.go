@@ -8,28 +8,34 @@ import (
 	"strings"
 )
 
-// PrintPath is the import path of the package through which the rewrite
-// routes the builtins print and println. The interpreter writes them to
-// standard output with fmt's formatting; gc writes them to standard error
-// with the runtime's (runtime/print.go). The program that runs the
-// interpreter provides the package (runner/internal/worker does) with two
-// functions, Print and Println, each taking one pointer per operand: a
-// pointer to a temporary holding the operand, so that the operand's static
-// type (an interface, a slice, a float32, …), which decides the runtime's
-// format, survives the call.
-const PrintPath = "bookruntime"
+// RuntimePath is the import path of the package through which the rewrite
+// routes what the interpreter cannot do itself. The program that runs the
+// interpreter provides it (runner/internal/worker does), with:
+//
+//   - Print and Println, the builtins print and println. The interpreter
+//     writes them to standard output with fmt's formatting; gc writes them
+//     to standard error with the runtime's (runtime/print.go). Each takes
+//     one pointer per operand, to a temporary holding the operand, so that
+//     the operand's static type (an interface, a slice, a float32, …),
+//     which decides the runtime's format, survives the call.
+//   - RangeString(s string) []StringRune, the iterations of a range over a
+//     string: the byte offset (Off) and code point (Rune) of each, as gc
+//     decodes them (an invalid byte is U+FFFD and advances one byte). The
+//     interpreter yields rune counts for the index of a one-variable
+//     range, and advances three bytes for an invalid byte.
+const RuntimePath = "bookruntime"
 
-// printName is the name the rewrite imports PrintPath under.
+// printName is the name the rewrite imports RuntimePath under.
 const printName = "_bookrt"
 
-// PrintImport is the import declaration a rewritten piece that prints
-// needs: File adds it to the file; a Session reports it in Imports.
-const PrintImport = `import ` + printName + ` "` + PrintPath + `"`
+// RuntimeImport is the import declaration a rewritten piece that uses
+// RuntimePath needs: File adds it to the file; a Session reports it in Imports.
+const RuntimeImport = `import ` + printName + ` "` + RuntimePath + `"`
 
 // printCall rewrites a call of the builtin print or println, which is a
 // statement (an expression statement, or the call of a go or defer
 // statement), into a block that evaluates the operands into temporaries
-// and passes their addresses to PrintPath:
+// and passes their addresses to RuntimePath:
 //
 //	println(a, b)       { _pa1, _pa2 := a, b; _bookrt.Println(&_pa1, &_pa2) }
 //	defer println(a)    { _pa1 := a; defer _bookrt.Println(&_pa1) }
@@ -58,7 +64,7 @@ func (r *rewriter) printCall(c *ast.CallExpr) {
 	case *ast.DeferStmt:
 		keyword = "defer "
 	}
-	r.usesPrint = true
+	r.usesRuntime = true
 	if len(c.Args) == 0 {
 		r.replace(stmt.Pos(), c.Fun.End(), keyword+printName+"."+fn)
 		return
@@ -107,13 +113,13 @@ func newlines(b []byte) string {
 	return strings.Repeat("\n", strings.Count(string(b), "\n"))
 }
 
-// addPrintImport adds PrintImport to a complete file, on the line of its
+// addRuntimeImport adds RuntimeImport to a complete file, on the line of its
 // package clause.
-func (r *rewriter) addPrintImport() {
-	if !r.usesPrint || r.stmts != nil || r.prefix > 0 {
+func (r *rewriter) addRuntimeImport() {
+	if !r.usesRuntime || r.stmts != nil || r.prefix > 0 {
 		return
 	}
-	r.insert(r.file.Name.End(), "; "+PrintImport)
+	r.insert(r.file.Name.End(), "; "+RuntimeImport)
 }
 
 // printStmt reports whether the deferred or started call is a builtin

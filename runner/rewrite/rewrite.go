@@ -124,16 +124,17 @@ func Decls(src []byte) ([]byte, error) {
 // `for range n` over a constant of an earlier cell is recognized as a range
 // over an integer. The zero value is an empty session.
 type Session struct {
-	ints  map[string]bool
-	print bool // a piece used print or println
+	ints map[string]bool
+	rt   bool // a piece uses RuntimePath
 }
 
 // Imports returns the import declarations that the pieces rewritten so
 // far need and that the caller must evaluate in the session before it
-// runs them: PrintImport once a piece used print or println.
+// runs them: RuntimeImport once a piece used print, println or a range
+// over a string.
 func (s *Session) Imports() []string {
-	if s.print {
-		return []string{PrintImport}
+	if s.rt {
+		return []string{RuntimeImport}
 	}
 	return nil
 }
@@ -241,7 +242,7 @@ func rewrite(src []byte, prefix, suffix string, sess *Session) ([]byte, error) {
 	}
 	if sess != nil {
 		sess.learn(r)
-		sess.print = sess.print || r.usesPrint
+		sess.rt = sess.rt || r.usesRuntime
 	}
 	return out, nil
 }
@@ -303,7 +304,7 @@ type rewriter struct {
 	tmp     int
 	refusal *Refusal
 
-	usesPrint bool // a print or println call was rewritten
+	usesRuntime bool // a print or println call was rewritten
 
 	imports  map[string]string    // local name -> import path
 	methods  map[string]bool      // names of methods declared in the source
@@ -319,6 +320,9 @@ type rewriter struct {
 	errType    map[string]bool      // local types with an Error method
 	ifaceType  map[string]bool      // local interface types
 	generic    map[*ast.Object]bool // local generic functions
+
+	valueMethods map[string]bool // names of local methods with a value receiver
+	unexported   bool            // a local struct type has an unexported field
 }
 
 func (r *rewriter) off(p token.Pos) int { return r.tf.Offset(p) }

@@ -12,17 +12,36 @@ import (
 
 // The builtins print and println, as gc compiles them: the rewrite turns
 // each call into a call of Print or Println with a pointer to a temporary
-// per operand (see rewrite.PrintPath), and these format each operand by
+// per operand (see rewrite.RuntimePath), and these format each operand by
 // its static type, the pointer's element type, as runtime/print.go does in
 // Go 1.26, and write the whole line to standard error in one write.
 
-// printExports is the package rewrite.PrintPath.
+// printExports is the package rewrite.RuntimePath.
 func printExports() interp.Exports {
-	key := rewrite.PrintPath + "/" + rewrite.PrintPath
+	key := rewrite.RuntimePath + "/" + rewrite.RuntimePath
 	return interp.Exports{key: {
 		"Print":   reflect.ValueOf(func(ops ...any) { writePrint(false, ops) }),
 		"Println": reflect.ValueOf(func(ops ...any) { writePrint(true, ops) }),
+
+		"RangeString": reflect.ValueOf(RangeString),
+		"StringRune":  reflect.ValueOf((*StringRune)(nil)),
 	}}
+}
+
+// A StringRune is one iteration of a range over a string.
+type StringRune struct {
+	Off  int  // byte offset of the code point
+	Rune rune // the code point, or utf8.RuneError for an invalid byte
+}
+
+// RangeString returns the iterations of `for i, r := range s` as gc runs
+// them (see rewrite.RuntimePath).
+func RangeString(s string) []StringRune {
+	out := make([]StringRune, 0, len(s))
+	for i, r := range s {
+		out = append(out, StringRune{i, r})
+	}
+	return out
 }
 
 func writePrint(ln bool, ops []any) {

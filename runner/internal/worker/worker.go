@@ -235,7 +235,7 @@ func (w *state) newInterp(imports []string) *interp.Interpreter {
 	ex := w.exports
 	if imports != nil {
 		ex = interp.Exports{"fmt/fmt": w.exports["fmt/fmt"]}
-		for _, path := range append(imports, rewrite.PrintPath) {
+		for _, path := range append(imports, rewrite.RuntimePath) {
 			if key := w.keys[path]; key != "" {
 				ex[key] = w.exports[key]
 			}
