@@ -140,3 +140,12 @@ func TestPanicNativeError(t *testing.T) {
 	runChapterText(t, "```go fails=\"panic: listen tcp: lookup tcp/bad: unknown port\"\npackage main\n\nimport \"net\"\n\n"+
 		"func main() {\n\t_, err := net.Listen(\"tcp\", \"127.0.0.1:bad\")\n\tif err != nil {\n\t\tpanic(err)\n\t}\n}\n```\n")
 }
+
+// TestNilBodyWithoutIO: http.NewRequest with an untyped nil body, in a
+// program that does not import io, runs (the interpreter crashed on it
+// when io was not loaded).
+func TestNilBodyWithoutIO(t *testing.T) {
+	runChapterText(t, "```go\npackage main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\nfunc main() {\n"+
+		"\treq, err := http.NewRequest(\"GET\", \"http://example.com/p\", nil)\n\tif err != nil {\n\t\tpanic(err)\n\t}\n"+
+		"\tfmt.Println(req.Method, req.URL.Path, req.Body == nil)\n}\n```\n\n```output\nGET /p true\n```\n")
+}

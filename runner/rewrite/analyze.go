@@ -89,6 +89,12 @@ func (r *rewriter) collect() {
 			r.refuse(imp.Pos(), "package "+path, "it was added after Go 1.22")
 		}
 	}
+	r.collectTypes()
+	r.collectFuncs()
+}
+
+// collectTypes notes the local types: integer, interface and struct types.
+func (r *rewriter) collectTypes() {
 	ast.Inspect(r.file, func(n ast.Node) bool {
 		if ts, ok := n.(*ast.TypeSpec); ok {
 			r.localTypes[ts.Name.Name] = true
@@ -107,6 +113,11 @@ func (r *rewriter) collect() {
 		}
 		return true
 	})
+}
+
+// collectFuncs notes the local functions and methods: generic ones,
+// iterators, Error, String and Format methods, value receivers.
+func (r *rewriter) collectFuncs() {
 	for _, d := range r.file.Decls {
 		fd, ok := d.(*ast.FuncDecl)
 		if !ok {
