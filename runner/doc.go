@@ -331,7 +331,12 @@ where the cell's goroutines were ("timeout after 2s; goroutines: 3 in
 select") and exits: a running interpreter is never asked to stop, since
 its cancellation races with the code it runs, and interpreted goroutines
 could go on anyway. A program whose goroutines outlive main also costs its
-worker, as the end of main ends them in Go. Output that goroutines of
+worker, as the end of main ends them in Go; so does a program that leaves
+a file, listener, connection or pipe open (the worker compares its
+/proc/self/fd before and after the program; the runtime's own network
+poller descriptors do not count): the worker's end releases them, as a
+process exit does, so that the next program can listen on the same
+port. Output that goroutines of
 earlier fragments write between cells is dropped; what they write while a
 later cell runs is that cell's. GOMAXPROCS, the environment and the working
 directory are restored after every cell.

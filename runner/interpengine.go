@@ -85,9 +85,10 @@ func (e *interpEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Resul
 	if resp != nil && !c.Program && res.FailKind == "" {
 		e.session = append(e.session, c)
 	}
-	if w := *slot; !w.alive() || resp == nil || resp.Fatal || c.Program && resp.Leftover > 0 {
-		// A program's goroutines end with it; a worker in an unknown
-		// state is not reused.
+	if w := *slot; !w.alive() || resp == nil || resp.Fatal || c.Program && (resp.Leftover > 0 || len(resp.LeftoverFDs) > 0) {
+		// A program's goroutines, files, listeners and connections end
+		// with it, as at a process's exit; a worker in an unknown state is
+		// not reused.
 		w.kill()
 		*slot = nil
 	}

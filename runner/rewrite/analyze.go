@@ -62,6 +62,7 @@ func (r *rewriter) collect() {
 	r.errType = map[string]bool{}
 	r.ifaceType = map[string]bool{}
 	r.generic = map[*ast.Object]bool{}
+	r.valueMethods = map[string]bool{}
 	var stack []ast.Node
 	ast.Inspect(r.file, func(n ast.Node) bool {
 		if n == nil {
@@ -88,6 +89,12 @@ func (r *rewriter) collect() {
 			r.refuse(imp.Pos(), "package "+path, "it was added after Go 1.22")
 		}
 	}
+	r.collectTypes()
+	r.collectFuncs()
+}
+
+// collectTypes notes the local types: integer, interface and struct types.
+func (r *rewriter) collectTypes() {
 	ast.Inspect(r.file, func(n ast.Node) bool {
 		if ts, ok := n.(*ast.TypeSpec); ok {
 			r.localTypes[ts.Name.Name] = true
@@ -96,10 +103,21 @@ func (r *rewriter) collect() {
 				r.intType[ts.Name.Name] = intTypes[t.Name]
 			case *ast.InterfaceType:
 				r.ifaceType[ts.Name.Name] = true
+			case *ast.StructType:
+				for _, f := range t.Fields.List {
+					for _, n := range f.Names {
+						r.unexported = r.unexported || !n.IsExported()
+					}
+				}
 			}
 		}
 		return true
 	})
+}
+
+// collectFuncs notes the local functions and methods: generic ones,
+// iterators, Error, String and Format methods, value receivers.
+func (r *rewriter) collectFuncs() {
 	for _, d := range r.file.Decls {
 		fd, ok := d.(*ast.FuncDecl)
 		if !ok {
@@ -119,10 +137,16 @@ func (r *rewriter) collect() {
 			continue
 		}
 		r.methods[fd.Name.Name] = true
+		if len(fd.Recv.List) == 1 {
+			if _, ptr := fd.Recv.List[0].Type.(*ast.StarExpr); !ptr {
+				r.valueMethods[fd.Name.Name] = true
+			}
+		}
 		if returnsFunc(fd.Type) {
 			r.iterMeth[fd.Name.Name] = true
 		}
-		if fd.Name.Name == "String" && len(fd.Recv.List) == 1 {
+		// A Format method decides the printing as String does.
+		if (fd.Name.Name == "String" || fd.Name.Name == "Format") && len(fd.Recv.List) == 1 {
 			if t := baseTypeName(fd.Recv.List[0].Type); t != "" {
 				r.stringer[t] = true
 			}

@@ -23,12 +23,16 @@ func (r *rewriter) run() {
 			r.forStmt(n)
 		case *ast.FuncLit:
 			r.funcLit(n)
+			r.resetResults(n.Type, n.Body)
 		case *ast.DeferStmt:
 			r.deferStmt(n)
 		case *ast.AssignStmt:
 			if call := r.minMaxAssign(n); call != nil {
 				handled[call] = true
 			}
+			r.tupleAssign(n)
+		case *ast.FuncDecl:
+			r.resetResults(n.Type, n.Body)
 		case *ast.ExprStmt:
 			if call, ok := n.X.(*ast.CallExpr); ok && builtin(call) == "clear" {
 				r.clearStmt(n, call)
@@ -52,6 +56,8 @@ func (r *rewriter) run() {
 		return true
 	})
 	r.unused()
+	r.detect()
+	r.addRuntimeImport()
 }
 
 func (r *rewriter) selector(s *ast.SelectorExpr) {
@@ -76,7 +82,7 @@ func (r *rewriter) selector(s *ast.SelectorExpr) {
 func (r *rewriter) call(c *ast.CallExpr, handled bool) {
 	switch builtin(c) {
 	case "print", "println":
-		r.refuse(c.Pos(), "builtin "+builtin(c), "the interpreter writes it to standard output, Go to standard error; use fmt")
+		r.printCall(c)
 		return
 	case "min", "max":
 		if !handled && !r.foldMinMax(c) {
@@ -244,6 +250,16 @@ func (r *rewriter) stringerVerbs(c *ast.CallExpr) {
 			"the interpreter prints the underlying type of an interpreted named type")
 		return
 	}
+	if strings.Contains(f, "%#v") && len(r.localTypes) > 0 {
+		r.refuse(c.Pos(), "fmt verb %#v in a program with local types",
+			"the interpreter prints the underlying type of an interpreted named type and ignores GoString")
+		return
+	}
+	if strings.Contains(f, "%+v") && r.unexported {
+		r.refuse(c.Pos(), "fmt verb %+v in a program with unexported struct fields",
+			"the interpreter prints an unexported field's name with an X in front")
+		return
+	}
 	if len(r.stringer) == 0 {
 		return
 	}
@@ -275,6 +291,9 @@ func (r *rewriter) stringerVerbs(c *ast.CallExpr) {
 // defer, and refuses deferred calls the interpreter cannot run faithfully.
 func (r *rewriter) deferStmt(d *ast.DeferStmt) {
 	c := d.Call
+	if printStmt(c) {
+		return // printCall evaluates the operands at the defer
+	}
 	switch f := c.Fun.(type) {
 	case *ast.FuncLit:
 		if v := r.freeLoopVars(f); len(v) > 0 {

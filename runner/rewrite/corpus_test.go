@@ -114,8 +114,16 @@ func normalize(stdout, stderr string, status string) result {
 	if status == "build failed" {
 		stdout, keep = "", nil
 	}
-	return result{Stdout: withNL(stdout), Stderr: strings.TrimRight(strings.Join(keep, "\n"), "\n"), Status: status}
+	stderr = strings.TrimRight(strings.Join(keep, "\n"), "\n")
+	return result{Stdout: withNL(maskAddr(stdout)), Stderr: maskAddr(stderr), Status: status}
 }
+
+// address matches a hexadecimal address as print, println and fmt's %p
+// write it: it differs from run to run, so it is compared as 0xADDR (a nil
+// pointer, 0x0, stays as it is).
+var address = regexp.MustCompile(`\b0x[0-9a-f]{6,}\b`)
+
+func maskAddr(s string) string { return address.ReplaceAllString(s, "0xADDR") }
 
 // txtar formats the result as a txtar archive with the files stdout,
 // stderr and status.
@@ -230,8 +238,23 @@ func runYaegi(path string, rw bool) (res result, refused string) {
 var yaegiTrace = regexp.MustCompile(`(?m)^\d+:\d+: panic: .*\(\.\.\.\)\n`)
 
 type outcome struct {
-	name, with, without string // identical, refused, diverged
+	name, with, without string // identical, refused, failed differently, failed loudly, diverged
 	detail              string
+	reason              string // the refused construct
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
+// refusedConstruct extracts the construct from a refusal's text
+// ("L:C: CONSTRUCT is not supported by the interpreter: …"), with the
+// names of the program's own identifiers kept.
+func refusedConstruct(refusal string) string {
+	_, rest, _ := strings.Cut(refusal, ": ")
+	c, _, _ := strings.Cut(rest, " is not supported by the interpreter")
+	return c
 }
 
 func TestCorpus(t *testing.T) {
@@ -265,8 +288,11 @@ func TestCorpus(t *testing.T) {
 				switch o.with {
 				case "refused":
 					t.Logf("refused: %s", refused)
+					o.reason = refusedConstruct(refused)
 				case "failed differently":
 					t.Logf("both fail, differently: want %+v, got %+v", want, got)
+				case "failed loudly":
+					t.Logf("fails under the interpreter only: %s %s", got.Status, firstLine(got.Stderr))
 				case "diverged":
 					o.detail = fmt.Sprintf("want %+v\ngot  %+v", want, got)
 					assert.Equal(t, want, got, "%s: output under yaegi differs from go run after the rewrite", name)
@@ -296,10 +322,27 @@ func TestCorpus(t *testing.T) {
 			fixedByRefusal = append(fixedByRefusal, o.name)
 		}
 	}
-	t.Logf("corpus: %d programs; with rewrite: %d identical, %d refused, %d failed differently, %d diverged; "+
-		"without rewrite: %d identical, %d failed differently, %d diverged",
-		len(outcomes), with["identical"], with["refused"], with["failed differently"], with["diverged"],
-		without["identical"], without["failed differently"], without["diverged"])
+	t.Logf("corpus: %d programs; with rewrite: %d identical, %d refused, %d failed differently, %d failed loudly, %d diverged; "+
+		"without rewrite: %d identical, %d failed differently, %d failed loudly, %d diverged",
+		len(outcomes), with["identical"], with["refused"], with["failed differently"], with["failed loudly"], with["diverged"],
+		without["identical"], without["failed differently"], without["failed loudly"], without["diverged"])
+	reasons := map[string]int{}
+	for _, o := range outcomes {
+		if o.with == "refused" {
+			reasons[o.reason]++
+		}
+	}
+	var rs []string
+	for r, n := range reasons {
+		rs = append(rs, fmt.Sprintf("%3d %s", n, r))
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(rs)))
+	t.Logf("refusals by construct:\n%s", strings.Join(rs, "\n"))
+	for _, o := range outcomes {
+		if o.with == "failed loudly" {
+			t.Logf("failed loudly (the interpreter fails where go run does not): %s", o.name)
+		}
+	}
 	for _, o := range outcomes {
 		if o.with == "failed differently" {
 			t.Logf("failed differently (both fail, same stdout, different panic text or kind): %s", o.name)
@@ -318,6 +361,10 @@ func classify(want, got result, refused string) string {
 		return "identical"
 	case want.Status != "exit 0" && got.Status != "exit 0" && want.Stdout == got.Stdout:
 		return "failed differently"
+	case want.Status == "exit 0" && got.Status != "exit 0":
+		// The interpreter fails (build failure, panic, timeout) where the
+		// program runs: the runner reports a failure, never wrong output.
+		return "failed loudly"
 	}
 	return "diverged"
 }

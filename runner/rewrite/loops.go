@@ -106,6 +106,14 @@ func (r *rewriter) rangeStmt(n *ast.RangeStmt) {
 		r.rangeInt(n)
 		return
 	}
+	if n.Tok == token.ASSIGN && (!plainOrNil(n.Key) || !plainOrNil(n.Value)) {
+		r.refuse(n.Pos(), "range assigning to an index or field expression",
+			"the interpreter evaluates the operands of the iteration variables late")
+		return
+	}
+	if r.rangeString(n) {
+		return
+	}
 	if n.Tok != token.DEFINE && (n.Key != nil || n.Value != nil) {
 		return
 	}
@@ -124,6 +132,15 @@ func (r *rewriter) rangeStmt(n *ast.RangeStmt) {
 	if len(copies) > 0 {
 		r.insert(n.Body.Lbrace+1, " "+strings.Join(copies, " "))
 	}
+}
+
+// plainOrNil reports whether e is absent or an identifier.
+func plainOrNil(e ast.Expr) bool {
+	if e == nil {
+		return true
+	}
+	_, ok := e.(*ast.Ident)
+	return ok
 }
 
 // rangeInt rewrites a range over an integer into a three-clause loop over a

@@ -54,6 +54,26 @@
 //     rather than running wrong). Other uses are refused.
 //   - `break L` and `continue L` directly in a select case become
 //     `if true { break L }`.
+//   - print and println: the interpreter writes them to standard output
+//     with fmt's formatting. A call becomes a block that evaluates the
+//     operands into temporaries and passes their addresses to a package
+//     the runner provides ([RuntimePath]), which formats each by its
+//     static type as runtime/print.go does (Go 1.26: floats in shortest
+//     form, interfaces as (type,data) words) and writes to standard error.
+//   - Named results: the interpreter keeps their values from the previous
+//     call (three calls of a function counting into n return 2, 4, 6; Go
+//     returns 2, 2, 2). The body starts with `n = *new(T);`.
+//   - Assignments of several values: the interpreter evaluates the
+//     right-hand side while assigning, so `x[1], y[0] = at(0), at(1)` with
+//     y aliasing x reads the new x[1] (Go: [2 1 3], interpreter: [1 1 3]),
+//     and `y[f()], ok = g(), h()` assigned ok wrong. The operands go to
+//     temporaries first, index operands on the left too.
+//   - Range over a string known syntactically to be one (a literal, a
+//     conversion, a string variable or parameter): the interpreter gives a
+//     one-variable range rune counts instead of byte offsets (10 for the
+//     sum of the indices of "héllo", Go 13) and advances three bytes for an
+//     invalid byte ("\xca\xfeGo": offsets 0 3 6 7, Go 0 1 2 3). The loop
+//     ranges over RuntimePath's decoding instead.
 //
 // # Refusals
 //
@@ -63,12 +83,31 @@
 // atomic.Pointer, …), range over a function, errors.As into a variable whose
 // type is not from an imported package, method expressions of local types,
 // a deferred closure or interpreted method that depends on a loop variable,
-// builtin print and println (written to standard output by the
-// interpreter), runtime.NumGoroutine, a local variable that is never used
-// (which the interpreter accepts but the compiler rejects), fmt verbs on
-// values of a type with a String method, %T in a program with local types,
-// type assertions on errors holding interpreted types, and generic calls
-// that infer type arguments from a func literal.
+// runtime.NumGoroutine, fmt verbs on values of a type with a String or
+// Format method, %T and %#v in a program with local types (the interpreter
+// prints their underlying types and ignores GoString), %+v in a program
+// whose struct types have unexported fields (printed with an X in front),
+// type assertions on errors holding interpreted types, a type switch case
+// for error (never matched), a method value of a value-receiver method
+// (the receiver is read at the call, not when the value is made), any use
+// of recover's result but a comparison with nil (the interpreter's runtime
+// errors read "reflect: slice index out of range" and the like, a negative
+// shift count does not panic), a range that assigns to an index
+// expression, an assignment of several values written over several lines,
+// and generic calls that infer type arguments from a func literal.
+// Programs go build rejects and the interpreter runs are refused too: an
+// unused local variable or import, a missing return, an integer constant
+// that overflows its type.
+//
+// # Known gaps
+//
+// Without type information some wrong runs stay undetected: a range
+// with one variable over a string the rewrite cannot see is one (a field,
+// a call's result) yields rune counts; a struct value stored in an
+// interface and changed afterwards is changed in the interface too (the
+// interpreter does not copy it); a negative shift count does not panic.
+// Such cells are caught where the toolchain runs them too (-engine=both,
+// go test).
 //
 // A range over a variable declared as a slice of channels (the fan-in
 // merge(cs ...<-chan T) idiom), on which yaegi panics, becomes an index loop.
@@ -125,6 +164,18 @@ func Decls(src []byte) ([]byte, error) {
 // over an integer. The zero value is an empty session.
 type Session struct {
 	ints map[string]bool
+	rt   bool // a piece uses RuntimePath
+}
+
+// Imports returns the import declarations that the pieces rewritten so
+// far need and that the caller must evaluate in the session before it
+// runs them: RuntimeImport once a piece used print, println or a range
+// over a string.
+func (s *Session) Imports() []string {
+	if s.rt {
+		return []string{RuntimeImport}
+	}
+	return nil
 }
 
 // Stmts rewrites top-level statements of a fragment, like the function
@@ -230,6 +281,7 @@ func rewrite(src []byte, prefix, suffix string, sess *Session) ([]byte, error) {
 	}
 	if sess != nil {
 		sess.learn(r)
+		sess.rt = sess.rt || r.usesRuntime
 	}
 	return out, nil
 }
@@ -291,6 +343,8 @@ type rewriter struct {
 	tmp     int
 	refusal *Refusal
 
+	usesRuntime bool // a print or println call was rewritten
+
 	imports  map[string]string    // local name -> import path
 	methods  map[string]bool      // names of methods declared in the source
 	stringer map[string]bool      // local types with a String method
@@ -305,6 +359,9 @@ type rewriter struct {
 	errType    map[string]bool      // local types with an Error method
 	ifaceType  map[string]bool      // local interface types
 	generic    map[*ast.Object]bool // local generic functions
+
+	valueMethods map[string]bool // names of local methods with a value receiver
+	unexported   bool            // a local struct type has an unexported field
 }
 
 func (r *rewriter) off(p token.Pos) int { return r.tf.Offset(p) }

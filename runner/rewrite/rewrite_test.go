@@ -19,9 +19,64 @@ func main(body string) string {
 	return "package main\n\nfunc main() {\n" + body + "\n}\n"
 }
 
+// printed is main with the print package imported on the package line.
+func printed(body string) string {
+	return strings.Replace(main(body), "package main", "package main; "+RuntimeImport, 1)
+}
+
 var rewriteTests = []struct {
 	name, in, want string
 }{
+	{
+		"println operands go through typed temporaries",
+		main("\tprintln(\"x\", f(), 1.5)"),
+		printed("\t{ _pa1, _pa2, _pa3 := \"x\", f(), 1.5; _bookrt.Println(&_pa1, &_pa2, &_pa3) }"),
+	},
+	{
+		"named results start at zero at every call",
+		"package main\n\nfunc g() (n int, _ bool) {\n\treturn\n}\n",
+		"package main\n\nfunc g() (n int, _ bool) { n = *new(int);\n\treturn\n}\n",
+	},
+	{
+		"tuple assignment evaluates its right-hand side first",
+		main("\tx[1], y[0] = at(0), at(1)"),
+		main("\t{ _at1, _at2 := at(0), at(1); x[1], y[0] = _at1, _at2 }"),
+	},
+	{
+		"tuple assignment evaluates index operands first, constants stay",
+		main("\ti, x[i] = 1, f()"),
+		main("\t{ _ai1 := i; _at2 := f(); i, x[_ai1] = 1, _at2 }"),
+	},
+	{
+		"range over a string literal decodes as gc",
+		main("\tfor i, r := range \"\\xca\\xfe\" {\n\t\tuse(i, r)\n\t}"),
+		printed("\tfor _, _ro1 := range _bookrt.RangeString(\"\\xca\\xfe\") { i := _ro1.Off; r := _ro1.Rune;\n\t\tuse(i, r)\n\t}"),
+	},
+	{
+		"range over a string parameter, index only",
+		"package main\n\nfunc f(s string) {\n\tfor i := range s {\n\t\tuse(i)\n\t}\n}\n",
+		"package main; " + RuntimeImport + "\n\nfunc f(s string) {\n\tfor _, _ro1 := range _bookrt.RangeString(s) { i := _ro1.Off;\n\t\tuse(i)\n\t}\n}\n",
+	},
+	{
+		"print without operands",
+		main("\tprint()"),
+		printed("\t_bookrt.Print()"),
+	},
+	{
+		"deferred println evaluates at the defer",
+		main("\tdefer println(x)"),
+		printed("\t{ _pa1 := x; defer _bookrt.Println(&_pa1) }"),
+	},
+	{
+		"println keeps lines of its operands",
+		main("\tprintln(\n\t\ta,\n\t\tb,\n\t)"),
+		printed("\t{ _pa1, _pa2 :=\n a,\n\t\tb; _bookrt.Println(&_pa1, &_pa2)\n }"),
+	},
+	{
+		"println of a local multi-value call",
+		"package main\n\nfunc two() (int, string) { return 1, \"\" }\n\nfunc main() { println(two()) }\n",
+		"package main; " + RuntimeImport + "\n\nfunc two() (int, string) { return 1, \"\" }\n\nfunc main() { { _pa1, _pa2 := two(); _bookrt.Println(&_pa1, &_pa2) } }\n",
+	},
 	{
 		"range loop var captured by goroutine",
 		main("\tfor _, v := range xs {\n\t\tgo func() { use(v) }()\n\t}"),
@@ -183,7 +238,7 @@ func assertLinesKept(t checker, in, out string) {
 }
 
 // replaced are the identifiers a rewrite may remove from a line.
-var replaced = map[string]bool{"min": true, "max": true, "clear": true, "_": true}
+var replaced = map[string]bool{"min": true, "max": true, "clear": true, "print": true, "println": true, "_": true}
 
 // hidden matches the names the rewrite introduces.
 var hidden = regexp.MustCompile(`^_[a-z]+[0-9]+$`)
@@ -249,8 +304,20 @@ var refusalTests = []struct {
 	{"errors.As local type", "package main\n\nimport \"errors\"\n\ntype E struct{}\n\nfunc (E) Error() string { return \"\" }\n\nfunc main() {\n\tvar e *E\n\t_ = errors.As(err, &e)\n}\n", "errors.As with an interpreted error type", 11, 6},
 	{"method expression", "package main\n\ntype T struct{}\n\nfunc (T) M() {}\n\nvar f = T.M\n", "method expression T.M", 7, 9},
 	{"pointer method expression", "package main\n\ntype T struct{}\n\nfunc (*T) M() {}\n\nvar f = (*T).M\n", "method expression (*T).M", 7, 9},
-	{"println", main("\tprintln(\"x\")"), "builtin println", 4, 2},
+	{"println as a value", main("\tuse(println(\"x\"))"), "builtin println in an expression", 4, 6},
 	{"unused variable", main("\tx := 1"), "unused variable x", 4, 2},
+	{"recovered value printed", main("\tdefer func() { fmt.Println(recover()) }()"), "use of a recovered panic value", 4, 29},
+	{"recovered value kept", main("\tdefer func() {\n\t\tif r := recover(); r != nil {\n\t\t\tuse(r)\n\t\t}\n\t}()"), "use of a recovered panic value", 5, 11},
+	{"type switch case error", main("\tswitch x.(type) {\n\tcase error:\n\t}"), "type switch case error", 5, 7},
+	{"method value", "package main\n\ntype T struct{}\n\nfunc (T) M() {}\n\nfunc main() {\n\tvar t T\n\tf := t.M\n\tf()\n}\n", "method value t.M", 9, 7},
+	{"unused import", "package main\n\nimport \"os\"\n\nfunc main() {}\n", "unused import \"os\"", 3, 8},
+	{"missing return", "package main\n\nfunc f(x int) int {\n\tif x > 0 {\n\t\treturn 1\n\t}\n}\n", "missing return", 7, 1},
+	{"constant overflow", main("\tconst c = 10\n\tvar b byte = c * 30\n\tuse(b)"), "constant overflow", 5, 15},
+	{"conversion overflow", main("\tuse(int8(200))"), "constant overflow", 4, 11},
+	{"%#v with local types", "package main\n\nimport \"fmt\"\n\ntype T struct{}\n\nfunc main() { fmt.Printf(\"%#v\", T{}) }\n", "fmt verb %#v", 7, 15},
+	{"%+v with unexported fields", "package main\n\nimport \"fmt\"\n\ntype T struct{ a int }\n\nfunc main() { fmt.Printf(\"%+v\", T{}) }\n", "fmt verb %+v", 7, 15},
+	{"range assigning an index", main("\tfor i, x[i] = range x {\n\t}"), "range assigning to an index or field expression", 4, 2},
+	{"multi-line tuple assignment", main("\ta, b = f(),\n\t\tg()"), "assignment of several values over several lines", 4, 2},
 	{"unused range value", main("\tfor i, v := range xs {\n\t\tuse(i)\n\t}"), "unused variable v", 4, 9},
 	{"min in expression", main("\tuse(min(a, b))"), "builtin min in an expression", 4, 6},
 	{"deferred closure in loop", main("\tfor i := 0; i < 3; i++ {\n\t\tdefer func() { use(i) }()\n\t}"), "deferred closure using loop variable i", 5, 3},

@@ -10,8 +10,8 @@ import (
 )
 
 // Eval interprets a complete program in this process, in a fresh
-// interpreter that knows every package a cell may import (the worker's
-// tables), writing to the process's standard output and error; os.Exit
+// interpreter loaded as the worker loads one for a program (the packages
+// it imports, and those programExports adds), writing to the process's standard output and error; os.Exit
 // ends the process, as it ends a compiled program. It is for tests that
 // run programs under the interpreter outside a worker (runner/rewrite's
 // corpus), each in a child process of its own, since a panic in an
@@ -19,7 +19,8 @@ import (
 // *PanicError; another error means the program did not build.
 func Eval(src string) error {
 	i := interp.New(interp.Options{Stdout: os.Stdout, Stderr: os.Stderr})
-	if err := i.Use(exports()); err != nil {
+	all := exports()
+	if err := i.Use(programExports(all, exportKeys(all), programImports(src))); err != nil {
 		return err
 	}
 	if err := i.Use(interp.Exports{"os/os": {"Exit": reflect.ValueOf(os.Exit)}}); err != nil {
@@ -28,7 +29,11 @@ func Eval(src string) error {
 	_, err := i.Eval(src)
 	var p interp.Panic
 	if errors.As(err, &p) {
-		return &PanicError{Value: p.Value}
+		v := p.Value
+		if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+			v = rv.Interface()
+		}
+		return &PanicError{Value: v}
 	}
 	return err
 }

@@ -39,11 +39,14 @@ type Response struct {
 	CPU        time.Duration    `json:"cpu"`
 	ProcessCPU time.Duration    `json:"process_cpu"` // the worker's, from request to response
 	Leftover   int              `json:"leftover"`    // goroutines still running after the cell
-	Spans      []timeline.Span  `json:"spans,omitempty"`
-	Dropped    int              `json:"dropped,omitempty"`
-	Fatal      bool             `json:"fatal,omitempty"`     // the worker exits after this response
-	ExitCode   int              `json:"exit_code,omitempty"` // with Fatal, for os.Exit
-	ReadyAfter time.Duration    `json:"ready_after,omitempty"`
+	// LeftoverFDs lists the descriptors a program left open ("N -> target"
+	// as in /proc/self/fd), which the worker holds until it is replaced.
+	LeftoverFDs []string        `json:"leftover_fds,omitempty"`
+	Spans       []timeline.Span `json:"spans,omitempty"`
+	Dropped     int             `json:"dropped,omitempty"`
+	Fatal       bool            `json:"fatal,omitempty"`     // the worker exits after this response
+	ExitCode    int             `json:"exit_code,omitempty"` // with Fatal, for os.Exit
+	ReadyAfter  time.Duration   `json:"ready_after,omitempty"`
 }
 
 // Fence is the marker written to both output streams at an edge ("start",

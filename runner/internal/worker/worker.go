@@ -88,12 +88,7 @@ func serve(nonce string) int {
 	start := time.Now()
 	w := &state{nonce: nonce, out: json.NewEncoder(out), imports: map[string]bool{}, baseEnv: os.Environ()}
 	w.exports = exports()
-	w.keys = map[string]string{}
-	for key := range w.exports {
-		if i := strings.LastIndexByte(key, '/'); i > 0 {
-			w.keys[key[:i]] = key
-		}
-	}
+	w.keys = exportKeys(w.exports)
 	if s := os.Getenv("BOOK_MEMORY_LIMIT"); s != "" {
 		fmt.Sscan(s, &w.limit)
 	}
@@ -140,6 +135,9 @@ func exports() interp.Exports {
 		ex[k] = v
 	}
 	for k, v := range symbols.Symbols {
+		ex[k] = v
+	}
+	for k, v := range printExports() {
 		ex[k] = v
 	}
 	return ex
@@ -225,18 +223,12 @@ func (w *state) fences(seq int, edge string) {
 
 // newInterp makes an interpreter that knows the packages in imports, or
 // every package when imports is nil. Loading only what a program imports
-// keeps a fresh interpreter cheap; fmt is always loaded because loading it
-// is what makes the interpreter install its restricted standard library.
+// keeps a fresh interpreter cheap (4 ms instead of 7): see programExports.
 func (w *state) newInterp(imports []string) *interp.Interpreter {
 	i := interp.New(interp.Options{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Env: os.Environ()})
 	ex := w.exports
 	if imports != nil {
-		ex = interp.Exports{"fmt/fmt": w.exports["fmt/fmt"]}
-		for _, path := range imports {
-			if key := w.keys[path]; key != "" {
-				ex[key] = w.exports[key]
-			}
-		}
+		ex = programExports(w.exports, w.keys, imports)
 	}
 	if err := i.Use(ex); err != nil {
 		panic(err) // the tables are built in; this cannot depend on input
@@ -254,6 +246,10 @@ func (w *state) run(req *Request) (resp Response) {
 	procs := runtime.GOMAXPROCS(0)
 	wd, _ := os.Getwd()
 	base := runtime.NumGoroutine()
+	var fds map[int]string
+	if req.Program {
+		fds = openFDs()
+	}
 	timeline.Reset()
 	w.fences(req.Seq, "start")
 	disarm := w.begin(req.Seq, req.Timeout)
@@ -261,6 +257,7 @@ func (w *state) run(req *Request) (resp Response) {
 		disarm()
 		resp.Spans, resp.Dropped = timeline.Spans()
 		resp.Leftover = leftover(base)
+		resp.LeftoverFDs = leftoverFDs(fds)
 		w.fences(req.Seq, "end")
 		runtime.GOMAXPROCS(procs)
 		restoreEnv(w.baseEnv)
@@ -329,6 +326,10 @@ func (w *state) runPiece(i *interp.Interpreter, req *Request, p piece, resp *Res
 	file := req.Path
 	if !req.Program {
 		file = "_.go"
+		if err := w.rewriteImports(i); err != nil {
+			resp.FailKind, resp.Error = chapter.FailCompile, positioned(req.Path, p.line, p.col, err)
+			return false
+		}
 	}
 	prog, err := compile(i, LineDirective(file, p.line, p.col)+src)
 	if err != nil {
@@ -345,6 +346,52 @@ func (w *state) runPiece(i *interp.Interpreter, req *Request, p piece, resp *Res
 	resp.CPU += cpu
 	resp.FailKind, resp.Error = kind, msg
 	return kind == ""
+}
+
+// programExports are the tables a program that imports the given paths is
+// run with: those, and always fmt, because loading it is what makes the
+// interpreter install its restricted standard library, io, because an
+// untyped nil passed for an io.Reader (the body of http.NewRequest)
+// crashes the interpreter when io is not loaded, and the rewrite's
+// runtime package. keys maps an import path to its key in all.
+func programExports(all interp.Exports, keys map[string]string, imports []string) interp.Exports {
+	ex := interp.Exports{}
+	for _, path := range append(imports, "fmt", "io", rewrite.RuntimePath) {
+		if key := keys[path]; key != "" {
+			ex[key] = all[key]
+		}
+	}
+	return ex
+}
+
+// exportKeys maps each import path of the tables to its key ("path/name").
+func exportKeys(ex interp.Exports) map[string]string {
+	keys := map[string]string{}
+	for key := range ex {
+		if i := strings.LastIndexByte(key, '/'); i > 0 {
+			keys[key[:i]] = key
+		}
+	}
+	return keys
+}
+
+// rewriteImports evaluates in the session the imports that the rewritten
+// pieces need (rewrite.Session.Imports), once.
+func (w *state) rewriteImports(i *interp.Interpreter) error {
+	for _, imp := range w.rw.Imports() {
+		if w.imports[imp] {
+			continue
+		}
+		prog, err := compile(i, imp)
+		if err != nil {
+			return err
+		}
+		if _, err := i.Execute(prog); err != nil {
+			return err
+		}
+		w.imports[imp] = true
+	}
+	return nil
 }
 
 // programImports lists the import paths of a program; on a syntax error it
@@ -411,6 +458,9 @@ func execute(i *interp.Interpreter, prog *interp.Program) (kind chapter.FailKind
 
 // panicValue prints a panic value as the Go runtime does.
 func panicValue(v any) string {
+	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+		v = rv.Interface() // how the interpreter hands over some values
+	}
 	switch v := v.(type) {
 	case error:
 		if isRuntimeError(v) {
