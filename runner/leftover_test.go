@@ -42,12 +42,12 @@ func runChapterText(t *testing.T, src string) *report.Report {
 // runtime's formatting, in a session's fragments (a statement, a loop, a
 // function declared in one cell and called in another) and in a program.
 func TestPrintBuiltins(t *testing.T) {
-	src := "```go\nx := 2.5\nprintln(\"x is\", x, x > 2)\n```\n\n```output stderr\nx is 2.5 true\n```\n\n" +
-		"```go\nfor i := range 2 {\n\tprint(i, \"-\")\n}\nprintln()\n```\n\n```output stderr\n0-1-\n```\n\n" +
+	src := "```go\nx := 2.5\nprintln(\"x is\", x, x > 2)\n```\n\n```{.output .stderr}\nx is 2.5 true\n```\n\n" +
+		"```go\nfor i := range 2 {\n\tprint(i, \"-\")\n}\nprintln()\n```\n\n```{.output .stderr}\n0-1-\n```\n\n" +
 		"```go\nfunc show(e error) { println(\"err:\", e == nil, e) }\n```\n\n" +
-		"```go\nshow(nil)\n```\n\n```output stderr\nerr: true (0x0,0x0)\n```\n\n" +
+		"```go\nshow(nil)\n```\n\n```{.output .stderr}\nerr: true (0x0,0x0)\n```\n\n" +
 		"```go\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"out\")\n\tprintln(float32(0.1), 1e21, 'a')\n}\n```\n\n" +
-		"```output\nout\n```\n\n```output stderr\n0.1 1e+21 97\n```\n"
+		"```output\nout\n```\n\n```{.output .stderr}\n0.1 1e+21 97\n```\n"
 	rep := runChapterText(t, src)
 	require.Len(t, rep.Results, 5)
 }
@@ -137,7 +137,7 @@ func TestProgramFileReleased(t *testing.T) {
 // the standard library fails with that error's text (the interpreter hands
 // it over wrapped in a reflect.Value, which printed "<error Value>").
 func TestPanicNativeError(t *testing.T) {
-	runChapterText(t, "```go fails=\"panic: listen tcp: lookup tcp/bad: unknown port\"\npackage main\n\nimport \"net\"\n\n"+
+	runChapterText(t, "```{.go fails=\"panic: listen tcp: lookup tcp/bad: unknown port\"}\npackage main\n\nimport \"net\"\n\n"+
 		"func main() {\n\t_, err := net.Listen(\"tcp\", \"127.0.0.1:bad\")\n\tif err != nil {\n\t\tpanic(err)\n\t}\n}\n```\n")
 }
 
