@@ -95,18 +95,53 @@ func TestEngineBothPassesFaithfulCells(t *testing.T) {
 	}
 }
 
-func TestEngineBothUpdateSkipsDisagreement(t *testing.T) {
+// TestUpdateNoMarkSkipsDisagreement: -update -nomark records only the
+// outputs the engines agree on, and reports the others.
+func TestUpdateNoMarkSkipsDisagreement(t *testing.T) {
 	md := divergentChapter + "\n```go name=\"fine\"\nfmt.Println(\"same everywhere\")\n```\n"
 	path := writeChapter(t, "upd.md", md)
-	rep := runGo(t, path, Options{Engine: "both", NoRewrite: true, Update: true})
+	rep := runGo(t, path, Options{NoRewrite: true, Update: true, NoMark: true})
 	got, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Contains(t, string(got), "```go name=\"fine\"\nfmt.Println(\"same everywhere\")\n```\n\n```output\nsame everywhere\n```\n",
 		"an output both engines agree on is recorded")
 	assert.NotContains(t, string(got), "```output\ndeferred", "an output the engines disagree on is not recorded")
 	assert.Contains(t, string(got), "```output\n012\n```", "the capture cell's golden output stays")
+	assert.NotContains(t, string(got), "engine=", "-nomark marks nothing")
 	assert.Equal(t, chapter.Fail, rep.Result("defer").Status)
 	assert.Equal(t, chapter.Fail, rep.Result("capture").Status)
+	assert.Contains(t, problemWith(rep.Result("defer").Problems, "engines disagree"), "-deferred 2\n+deferred 1\n")
+}
+
+// TestUpdateMarksDisagreement: -update writes what the toolchain printed
+// and marks engine="go" the cells the interpreter disagrees on, showing
+// the diff at the cell's line; from then on they run under the toolchain.
+func TestUpdateMarksDisagreement(t *testing.T) {
+	md := divergentChapter + "\n```go name=\"fine\"\nfmt.Println(\"same everywhere\")\n```\n"
+	path := writeChapter(t, "upd.md", md)
+	rep := runGo(t, path, Options{NoRewrite: true, Update: true, Engine: "auto"})
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	want := strings.Replace(strings.Replace(divergentChapter, `name="capture"`, `name="capture" engine="go"`, 1), `name="defer"`, `name="defer" engine="go"`, 1) +
+		"\n```output\ndeferred 1\n```\n" +
+		"\n```go name=\"fine\"\nfmt.Println(\"same everywhere\")\n```\n\n```output\nsame everywhere\n```\n"
+	assert.Equal(t, want, string(got), "marks and the toolchain's outputs, nothing else")
+	for _, name := range []string{"capture", "defer"} {
+		r := rep.Result(name)
+		assert.Equal(t, chapter.Pass, r.Status, "%s: %v", name, r.Problems)
+		assert.Equal(t, "go", r.Engine, name)
+		assert.Equal(t, `marked engine="go"`, r.Routed, name)
+	}
+	note := problemWith(rep.Result("defer").Problems, `marked engine="go"`)
+	assert.Contains(t, note, "chapters/upd.md:21: cell defer: marked engine=\"go\": the interpreter disagrees")
+	assert.Contains(t, note, "--- yaegi\n+++ go\n")
+	assert.Contains(t, note, "-deferred 2\n+deferred 1\n")
+
+	rep = runGo(t, path, Options{NoRewrite: true, Engine: "auto"})
+	assert.False(t, rep.Failed())
+	assert.Equal(t, `engine="go"`, rep.Result("defer").Routed)
+	assert.Equal(t, "after the fragment at line 3, which ran under go", rep.Result("fine").Routed,
+		"the session holds a fragment the toolchain ran: the later ones run there too")
 }
 
 func TestDivergence(t *testing.T) {

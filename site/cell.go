@@ -137,6 +137,9 @@ func writeCellHead(w util.BufWriter, c *chapter.Cell, r *chapter.Result) {
 	if r != nil {
 		fmt.Fprintf(w, `<span class="badge badge-%s">%s</span>`, status, status)
 		meta := []string{html.EscapeString(r.Engine)}
+		if r.Routed != "" { // run under the toolchain, and why
+			meta[0] = html.EscapeString(r.Engine + ": " + r.Routed)
+		}
 		if r.Status != chapter.Skip {
 			meta = append(meta, formatDuration(r.Time))
 		}

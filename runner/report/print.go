@@ -35,6 +35,10 @@ type Event struct {
 	// where it was measured.
 	Expect  *timing.ExpectResult `json:"Expect,omitempty"`
 	Machine *timing.Machine      `json:"Machine,omitempty"`
+
+	// Routed says why a cell ran under the Go toolchain (Engine "go")
+	// when the interpreter would have run it: see chapter.Result.Routed.
+	Routed string `json:"Routed,omitempty"`
 }
 
 // A Printer prints a run as go test prints tests: a line per cell (ok,
@@ -73,7 +77,7 @@ func (p *Printer) Cell(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Result
 	if p.JSON {
 		p.event(Event{Action: string(res.Status), Chapter: ch.Path, Cell: c.Name, Line: c.Line, Kind: res.Kind,
 			Engine: res.Engine, Elapsed: res.Time.Seconds(), CPU: res.CPU.Seconds(), Stdout: res.Stdout,
-			Stderr: res.Stderr, Error: res.Error, Problems: res.Problems})
+			Stderr: res.Stderr, Error: res.Error, Problems: res.Problems, Routed: res.Routed})
 		return
 	}
 	pos := ch.Pos(c.Line)
@@ -84,9 +88,9 @@ func (p *Printer) Cell(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Result
 		}
 		return
 	case chapter.Pass:
-		fmt.Fprintf(p.w(), "ok      %s %s (%.2fs)\n", pos, c.Name, res.Time.Seconds())
+		fmt.Fprintf(p.w(), "ok      %s %s (%.2fs%s)\n", pos, c.Name, res.Time.Seconds(), routed(res))
 	default:
-		fmt.Fprintf(p.w(), "FAIL    %s %s (%.2fs)\n", pos, c.Name, res.Time.Seconds())
+		fmt.Fprintf(p.w(), "FAIL    %s %s (%.2fs%s)\n", pos, c.Name, res.Time.Seconds(), routed(res))
 	}
 	if p.Verbose || res.Status == chapter.Fail {
 		if res.Stdout != "" && (p.Verbose || len(res.Problems) == 0 || !strings.Contains(strings.Join(res.Problems, ""), "output mismatch")) {
@@ -99,6 +103,15 @@ func (p *Printer) Cell(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Result
 	for _, problem := range res.Problems {
 		p.block("", problem)
 	}
+}
+
+// routed is what a cell's line says of a cell routed to the Go
+// toolchain: ", go: <reason>".
+func routed(res *chapter.Result) string {
+	if res.Routed == "" {
+		return ""
+	}
+	return ", go: " + res.Routed
 }
 
 func (p *Printer) block(label, text string) {
