@@ -1,11 +1,15 @@
 package runner
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/report"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -186,4 +190,57 @@ func problemWith(probs []string, s string) string {
 		}
 	}
 	return ""
+}
+
+// routedChapter has a cell the rewrite refuses and a fragment importing a
+// package the interpreter lacks, between fragments of one session.
+const routedChapter = "```go name=\"setup\"\nimport \"fmt\"\nn := 1\n```\n\n" +
+	"```go name=\"iterate\"\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n" +
+	"\tfor i := range func(yield func(int) bool) { _ = yield(1) && yield(2) } {\n\t\tfmt.Println(i)\n\t}\n}\n```\n\n" +
+	"```output\n1\n2\n```\n\n" +
+	"```go name=\"shell\"\nimport \"os/exec\"\nn++\nfmt.Println(n, exec.Command(\"true\").Run())\n```\n\n" +
+	"```output\n2 <nil>\n```\n\n" +
+	"```go name=\"after\"\nn++\nfmt.Println(n)\n```\n\n" +
+	"```output\n3\n```\n"
+
+// TestEngineBothRoutes: under both, a cell the interpreter cannot run is
+// routed as under auto, not a disagreement, and the others are compared.
+func TestEngineBothRoutes(t *testing.T) {
+	path := writeChapter(t, "r.md", routedChapter)
+	rep := runGo(t, path, Options{Engine: "both"})
+	require.False(t, rep.Failed(), "%+v", rep.Results)
+	assert.NotNil(t, rep.Result("setup").Other, "setup ran under both engines")
+	for name, why := range map[string]string{
+		"iterate": "range over func: iterators need Go 1.23",
+		"shell":   `import "os/exec": not in the interpreter`,
+		"after":   "after the fragment at line 23, which ran under go",
+	} {
+		r := rep.Result(name)
+		assert.Equal(t, "go", r.Engine, name)
+		assert.Equal(t, why, r.Routed, name)
+		assert.Nil(t, r.Other, name)
+	}
+}
+
+// TestAutoJSON: -json tells which engine ran each cell, and why a routed
+// one ran under the toolchain.
+func TestAutoJSON(t *testing.T) {
+	path := writeChapter(t, "r.md", routedChapter)
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, Command(context.Background(), []string{"-json", path}, &out, &errb), out.String()+errb.String())
+	got := map[string][2]string{}
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var e report.Event
+		require.NoError(t, json.Unmarshal([]byte(l), &e))
+		if e.Cell != "" {
+			got[e.Cell] = [2]string{e.Engine, e.Routed}
+		}
+	}
+	assert.Equal(t, map[string][2]string{
+		"setup":   {"yaegi", ""},
+		"iterate": {"go", "range over func: iterators need Go 1.23"},
+		"shell":   {"go", `import "os/exec": not in the interpreter`},
+		"after":   {"go", "after the fragment at line 23, which ran under go"},
+	}, got)
+	assert.Contains(t, out.String(), `"Routed":"import \"os/exec\": not in the interpreter"`)
 }
