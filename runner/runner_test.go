@@ -24,11 +24,11 @@ var updateGolden = flag.Bool("update", false, "rewrite the want sections of test
 // TestChapters verifies every chapter of the book, each as a subtest, as
 // x/website's TestTourContent runs every snippet of the tour: in
 // differential mode, so that every cell's output is also what the Go
-// toolchain prints (with -short, under the interpreter alone).
+// toolchain prints (with -short, under engine auto, the default).
 func TestChapters(t *testing.T) {
 	engine := "both"
 	if testing.Short() {
-		engine = "yaegi"
+		engine = "auto"
 	}
 	files, err := filepath.Glob("../chapters/*.md")
 	require.NoError(t, err)
