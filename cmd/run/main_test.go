@@ -52,7 +52,8 @@ func TestCommand(t *testing.T) {
 	bad := write("bad.md", "```go\nimport \"fmt\"\nfmt.Println(\"hi\"\n```\n")
 	o, _, code = run(bad)
 	assert.Equal(t, 1, code, o)
-	assert.Regexp(t, `bad\.md:3:17: missing`, o, "a syntax error names the chapter's line and column")
+	assert.Regexp(t, `bad\.md:3:17: syntax error: unexpected newline`, o, "a syntax error names the chapter's line and column, in the toolchain's words")
+	assert.Equal(t, 1, strings.Count(o, "3:17:"), "and is reported once")
 
 	_, e, code := run(filepath.Join(dir, "missing.md"))
 	assert.Equal(t, 2, code)
