@@ -50,10 +50,11 @@ func parseCommand(args []string, stdout, stderr io.Writer) (*command, int) {
 	c := &command{printer: &report.Printer{W: stdout, Commands: stderr}, stderr: stderr}
 	opts := &c.opts
 	var runRe string
-	fs.StringVar(&opts.Engine, "engine", "yaegi", "execute cells with `engine`: yaegi, go, or both (compare the two)")
+	fs.StringVar(&opts.Engine, "engine", "auto", "execute cells with `engine`: auto (the interpreter, the Go toolchain for what it cannot run), yaegi, go, or both (compare the two)")
 	fs.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "default time limit per cell")
 	fs.StringVar(&runRe, "run", "", "run only the cells whose name matches `regexp`")
 	fs.BoolVar(&opts.Update, "update", false, "write captured output into the chapters' output blocks")
+	fs.BoolVar(&opts.NoMark, "nomark", false, "with -update, report the cells the engines disagree on instead of marking them engine=\"go\"")
 	fs.BoolVar(&c.printer.Verbose, "v", false, "print every cell's output")
 	fs.BoolVar(&c.printer.JSON, "json", false, "print go test -json's events, one per line")
 	fs.StringVar(&c.junit, "junit", "", "also write a JUnit XML report to `file`")
@@ -85,10 +86,8 @@ func parseCommand(args []string, stdout, stderr io.Writer) (*command, int) {
 		}
 		opts.Run = re
 	}
-	switch opts.Engine {
-	case "yaegi", "go", "both":
-	default:
-		fmt.Fprintf(stderr, "run: -engine %q: want yaegi, go or both\n", opts.Engine)
+	if err := checkEngine(opts); err != nil {
+		fmt.Fprintf(stderr, "run: %v\n", err)
 		return nil, 2
 	}
 	files, err := Expand(fs.Args())
@@ -187,4 +186,30 @@ func printProgress(p *report.Printer) func(Progress) {
 		}
 		p.Expectations(e.Chapter, e.Expectations, e.Machine, e.Rounds)
 	}
+}
+
+// checkEngine checks the engine flags, and that the Go toolchain can run
+// when every cell needs it (-engine=go or both) or -update is to write
+// what it prints.
+func checkEngine(opts *Options) error {
+	switch opts.Engine {
+	case "auto", "yaegi", "go", "both":
+	default:
+		return fmt.Errorf("-engine %q: want auto, yaegi, go or both", opts.Engine)
+	}
+	switch {
+	case opts.NoMark && !opts.Update:
+		return errors.New("-nomark goes with -update")
+	case opts.Update && opts.Engine == "yaegi":
+		return errUpdateYaegi
+	case opts.Update:
+		if err := checkToolchain(); err != nil {
+			return fmt.Errorf("-update writes what the Go toolchain prints, and it cannot run: %v (nothing was written)", err)
+		}
+	case opts.Engine == "go" || opts.Engine == "both":
+		if err := checkToolchain(); err != nil {
+			return fmt.Errorf("-engine=%s needs the Go toolchain, which cannot run: %v", opts.Engine, err)
+		}
+	}
+	return nil
 }

@@ -1,11 +1,15 @@
 package runner
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/report"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -95,18 +99,53 @@ func TestEngineBothPassesFaithfulCells(t *testing.T) {
 	}
 }
 
-func TestEngineBothUpdateSkipsDisagreement(t *testing.T) {
+// TestUpdateNoMarkSkipsDisagreement: -update -nomark records only the
+// outputs the engines agree on, and reports the others.
+func TestUpdateNoMarkSkipsDisagreement(t *testing.T) {
 	md := divergentChapter + "\n```{.go name=\"fine\"}\nfmt.Println(\"same everywhere\")\n```\n"
 	path := writeChapter(t, "upd.md", md)
-	rep := runGo(t, path, Options{Engine: "both", NoRewrite: true, Update: true})
+	rep := runGo(t, path, Options{NoRewrite: true, Update: true, NoMark: true})
 	got, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Contains(t, string(got), "```{.go name=\"fine\"}\nfmt.Println(\"same everywhere\")\n```\n\n```output\nsame everywhere\n```\n",
 		"an output both engines agree on is recorded")
 	assert.NotContains(t, string(got), "```output\ndeferred", "an output the engines disagree on is not recorded")
 	assert.Contains(t, string(got), "```output\n012\n```", "the capture cell's golden output stays")
+	assert.NotContains(t, string(got), "engine=", "-nomark marks nothing")
 	assert.Equal(t, chapter.Fail, rep.Result("defer").Status)
 	assert.Equal(t, chapter.Fail, rep.Result("capture").Status)
+	assert.Contains(t, problemWith(rep.Result("defer").Problems, "engines disagree"), "-deferred 2\n+deferred 1\n")
+}
+
+// TestUpdateMarksDisagreement: -update writes what the toolchain printed
+// and marks engine="go" the cells the interpreter disagrees on, showing
+// the diff at the cell's line; from then on they run under the toolchain.
+func TestUpdateMarksDisagreement(t *testing.T) {
+	md := divergentChapter + "\n```{.go name=\"fine\"}\nfmt.Println(\"same everywhere\")\n```\n"
+	path := writeChapter(t, "upd.md", md)
+	rep := runGo(t, path, Options{NoRewrite: true, Update: true, Engine: "auto"})
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	want := strings.Replace(strings.Replace(divergentChapter, `name="capture"`, `name="capture" engine="go"`, 1), `name="defer"`, `name="defer" engine="go"`, 1) +
+		"\n```output\ndeferred 1\n```\n" +
+		"\n```{.go name=\"fine\"}\nfmt.Println(\"same everywhere\")\n```\n\n```output\nsame everywhere\n```\n"
+	assert.Equal(t, want, string(got), "marks and the toolchain's outputs, nothing else")
+	for _, name := range []string{"capture", "defer"} {
+		r := rep.Result(name)
+		assert.Equal(t, chapter.Pass, r.Status, "%s: %v", name, r.Problems)
+		assert.Equal(t, "go", r.Engine, name)
+		assert.Equal(t, `marked engine="go"`, r.Routed, name)
+	}
+	note := problemWith(rep.Result("defer").Problems, `marked engine="go"`)
+	assert.Contains(t, note, "chapters/upd.md:21: cell defer: marked engine=\"go\": the interpreter disagrees")
+	assert.Contains(t, note, "--- yaegi\n+++ go\n")
+	assert.Contains(t, note, "-deferred 2\n+deferred 1\n")
+
+	rep = runGo(t, path, Options{NoRewrite: true, Engine: "auto"})
+	assert.False(t, rep.Failed())
+	assert.Equal(t, `engine="go"`, rep.Result("defer").Routed)
+	assert.Equal(t, "after the fragment at line 3, which ran under go", rep.Result("fine").Routed,
+		"the session holds a fragment the toolchain ran: the later ones run there too")
 }
 
 func TestDivergence(t *testing.T) {
@@ -151,4 +190,57 @@ func problemWith(probs []string, s string) string {
 		}
 	}
 	return ""
+}
+
+// routedChapter has a cell the rewrite refuses and a fragment importing a
+// package the interpreter lacks, between fragments of one session.
+const routedChapter = "```{.go name=\"setup\"}\nimport \"fmt\"\nn := 1\n```\n\n" +
+	"```{.go name=\"iterate\"}\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n" +
+	"\tfor i := range func(yield func(int) bool) { _ = yield(1) && yield(2) } {\n\t\tfmt.Println(i)\n\t}\n}\n```\n\n" +
+	"```output\n1\n2\n```\n\n" +
+	"```{.go name=\"shell\"}\nimport \"os/exec\"\nn++\nfmt.Println(n, exec.Command(\"true\").Run())\n```\n\n" +
+	"```output\n2 <nil>\n```\n\n" +
+	"```{.go name=\"after\"}\nn++\nfmt.Println(n)\n```\n\n" +
+	"```output\n3\n```\n"
+
+// TestEngineBothRoutes: under both, a cell the interpreter cannot run is
+// routed as under auto, not a disagreement, and the others are compared.
+func TestEngineBothRoutes(t *testing.T) {
+	path := writeChapter(t, "r.md", routedChapter)
+	rep := runGo(t, path, Options{Engine: "both"})
+	require.False(t, rep.Failed(), "%+v", rep.Results)
+	assert.NotNil(t, rep.Result("setup").Other, "setup ran under both engines")
+	for name, why := range map[string]string{
+		"iterate": "range over func: iterators need Go 1.23",
+		"shell":   `import "os/exec": not in the interpreter`,
+		"after":   "after the fragment at line 23, which ran under go",
+	} {
+		r := rep.Result(name)
+		assert.Equal(t, "go", r.Engine, name)
+		assert.Equal(t, why, r.Routed, name)
+		assert.Nil(t, r.Other, name)
+	}
+}
+
+// TestAutoJSON: -json tells which engine ran each cell, and why a routed
+// one ran under the toolchain.
+func TestAutoJSON(t *testing.T) {
+	path := writeChapter(t, "r.md", routedChapter)
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, Command(context.Background(), []string{"-json", path}, &out, &errb), out.String()+errb.String())
+	got := map[string][2]string{}
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var e report.Event
+		require.NoError(t, json.Unmarshal([]byte(l), &e))
+		if e.Test != "" && e.Engine != "" { // a cell's result event
+			got[e.Test] = [2]string{e.Engine, e.Routed}
+		}
+	}
+	assert.Equal(t, map[string][2]string{
+		"setup":   {"yaegi", ""},
+		"iterate": {"go", "range over func: iterators need Go 1.23"},
+		"shell":   {"go", `import "os/exec": not in the interpreter`},
+		"after":   {"go", "after the fragment at line 23, which ran under go"},
+	}, got)
+	assert.Contains(t, out.String(), `"Routed":"import \"os/exec\": not in the interpreter"`)
 }

@@ -301,12 +301,15 @@ last line sums up the run: "PASS 3 chapters, 40 cells, 0 failed (12.30s)".
 The exit code is 0 when every check passed, 1 when one failed, 2 for a
 usage or infrastructure error.
 
-With -update, the captured output of every cell that passed, or failed only by
-a mismatch, is written into its output blocks (a missing block is created
-after the cell); nothing else in the file changes, byte for byte. The file
+With -update, the output the Go toolchain printed for every cell that
+passed, or failed only by a mismatch, is written into its output blocks (a
+missing block is created after the cell), when the interpreter agrees (see
+Engines); nothing else in the file changes, byte for byte, but the
+engine="go" -update adds to a cell the engines disagree on. The file
 is replaced atomically (a temporary file in the same directory, then
 rename), and output that is not valid UTF-8 text is never written. Before
-writing, -update parses its result: if a cell would change, a cell would
+writing, -update parses its result: if a cell would change (but for its
+mark), a cell would
 not carry its new block, another block would change hands, or any text
 outside the output blocks would differ (Markdown containers make this
 possible), nothing is written and the chapter's line says why.
@@ -346,17 +349,24 @@ type-checking): wall-clock and CPU time of the worker process.
 
 # Engines
 
-Two engines run cells (-engine, Options.Engine):
+Two engines run cells, and -engine (Options.Engine) says how they share
+the work:
 
-	yaegi  the default: the interpreter, in worker processes (see
-	       Execution). A chapter's cells start in milliseconds and its
-	       fragments share one session. Before a cell runs, package
-	       rewrite gives it the semantics of Go 1.22 and later
-	       (per-iteration loop variables, range over int, deferred
-	       arguments read at the defer, ...); what it cannot give is
-	       refused at the cell's line with the construct named and
-	       engine="go" suggested (a compile failure).
-	go     the Go toolchain: each cell is built with go build, in a
+	auto   the default (cmd/run, cmd/site, Options' zero value): each
+	       cell runs under the interpreter when it can run it faithfully,
+	       else under the Go toolchain, transparently (below).
+	yaegi  the interpreter alone, in worker processes (see Execution).
+	       A chapter's cells start in milliseconds and its fragments
+	       share one session. Before a cell runs, package rewrite gives
+	       it the semantics of Go 1.22 and later (per-iteration loop
+	       variables, range over int, deferred arguments read at the
+	       defer, ...); what it cannot give is refused at the cell's line
+	       with the construct named and engine="go" suggested (a compile
+	       failure), and so is an import the interpreter does not provide
+	       ("import "os/exec": the interpreter does not provide this
+	       package; add engine="go" to the cell"). For whoever wants to
+	       see exactly what the interpreter can do.
+	go     the Go toolchain alone: each cell is built with go build, in a
 	       temporary module that requires this repository, and runs as a
 	       process of its own. A fragment runs as one program that holds
 	       the session so far: the imports and declarations of the
@@ -367,22 +377,78 @@ Two engines run cells (-engine, Options.Engine):
 	       goroutine dumps at the chapter's lines. At a timeout the program
 	       gets SIGQUIT, and the report says at which lines of the chapter
 	       its goroutines were; the memory limit is its data segment limit.
+	both   as auto, and every cell the interpreter runs runs under the
+	       toolchain too, to compare (below); what go test ./... uses for
+	       every chapter.
 
-A cell with engine="go" runs under the go engine whatever -engine says. A
+A cell with engine="go" runs under the toolchain whatever -engine says. A
 cell with race is built with -race, and so runs under go: a race the
 detector reports fails it with the kind race, naming both accesses at the
 chapter's lines ("race: data race: read at chapters/x.md:14, previous
 write at chapters/x.md:14"); fails="race" expects one.
 
-With -engine=both, what go test ./... uses for every chapter, each cell
-runs under the interpreter and then under the toolchain, and a cell whose
-two runs disagree fails ("engines disagree"): on how each ended (the kind;
-a deadlock the Go runtime reports counts as the interpreter's timeout) and,
-unless both timed out or the cell is unchecked, on each stream, by the
-comparison rules of output blocks. The toolchain is the oracle: output the
-interpreter prints and go run would not is a bug of the chapter, and
--update never writes an output the engines disagree on. The result
-reported is the interpreter's, with the toolchain's in Result.Other.
+Under auto (and both) a cell runs under the toolchain, routed there, when
+
+	it says engine="go" or race;
+	the interpreter refuses it: the rewrite cannot give a construct Go's
+	semantics, or it imports a package the interpreter does not provide;
+	the interpreter does not compile it and the toolchain does (a cell
+	neither builds fails with the toolchain's compile error, reported
+	once, at the chapter's line);
+	it is a fragment after one the toolchain ran: that fragment is part
+	of the session now, so the chapter's later fragments run under the
+	toolchain too, in the session it assembles (the fragments the
+	interpreter ran included), and the notebook's semantics hold.
+
+A routed cell is no failure: its report line says it ran under go and why,
+after its time, and so do -json (Engine "go", Routed) and the site's cell
+header:
+
+	ok      chapters/x.md:12 spawn (0.31s, go: import "os/exec": not in the interpreter)
+	ok      chapters/x.md:30 iterate (0.29s, go: range over func: iterators need Go 1.23)
+	ok      chapters/x.md:41 total (0.27s, go: after the fragment at line 30, which ran under go)
+	ok      chapters/x.md:50 race (1.20s, go: race)
+
+The toolchain is needed only for what is routed: a chapter whose cells
+the interpreter all runs runs without it. When the go command cannot
+build (it is not on $PATH, its GOROOT is broken, its build cache cannot be
+written), the cells that need it fail unrun and the chapter says why,
+once; -engine=go and -engine=both stop with that error before anything
+runs (exit 2); -engine=yaegi works.
+
+Under both, a cell whose two runs disagree fails ("engines disagree"): on
+how each ended (the kind; a deadlock the Go runtime reports counts as the
+interpreter's timeout) and, unless both timed out or the cell is
+unchecked, on each stream, by the comparison rules of output blocks. The
+result reported is the interpreter's, with the toolchain's in
+Result.Other.
+
+The toolchain is the oracle: output the interpreter prints and go run
+would not is a bug, and -update writes only what the toolchain printed.
+-update runs every cell as both does, whatever -engine says
+(-update -engine=yaegi is refused, exit 2; so is -update when the go
+command cannot build, before anything is written), and writes a cell's
+output block from the toolchain's run when the interpreter agrees, or when
+the toolchain ran the cell alone. When they disagree, -update marks the
+cell engine="go" in its info string, the one change outside output blocks
+it makes (appended to a bare info string, before the closing brace of an
+attribute list {.go ...}), writes the toolchain's output, and reports the
+cell with the toolchain's result and the two outputs as a diff at the
+cell's line; the cell runs under the toolchain from then on:
+
+	ok      chapters/x.md:3 order (0.00s, go: marked engine="go")
+	        chapters/x.md:3: cell order: marked engine="go": the interpreter disagrees with the toolchain, whose output is written
+	        stdout differs
+	        --- yaegi
+	        +++ go
+	        @@ -1,1 +1,1 @@
+	        -[1 1 3]
+	        +[2 1 3]
+
+With -update -nomark the disagreement is reported as under both, and the
+cell is neither marked nor written. Timed runs (Timing expectations) run
+each cell under the engine that ran it, and the timing record is that
+engine's.
 
 # JSON events
 
@@ -420,7 +486,7 @@ that this is what the command prints, times aside):
 	{"Action":"skip","Package":"chapters/cpu.md","Test":"cpu-note","Elapsed":0,"Line":42,"Kind":"program","Error":"norun"}
 	{"Action":"output","Package":"chapters/cpu.md","Output":"FAIL\n"}
 	{"Action":"output","Package":"chapters/cpu.md","Output":"FAIL\tchapters/cpu.md\t1.203s\n"}
-	{"Action":"fail","Package":"chapters/cpu.md","Elapsed":1.203,"Engine":"yaegi"}
+	{"Action":"fail","Package":"chapters/cpu.md","Elapsed":1.203,"Engine":"auto"}
 
 Every event also has its Time, first, as go test's. A test's events are run, then output:
 "=== RUN   name", the lines the cell wrote (its standard output, then its

@@ -2,7 +2,14 @@ package runner
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/concurrency101/book/runner/chapter"
@@ -21,13 +28,15 @@ type Engine interface {
 	Close() error
 }
 
-// Options configure a run. The zero value runs with the interpreter, a 10s
+// Options configure a run. The zero value runs with engine auto (the
+// interpreter, the Go toolchain for what it cannot run faithfully), a 10s
 // timeout per cell, and tells no one of its progress.
 type Options struct {
-	Engine    string         // "yaegi" (default), "go" or "both"
+	Engine    string         // "auto" (default), "yaegi", "go" or "both"
 	Timeout   time.Duration  // per cell, unless the cell says; default 10s
 	Run       *regexp.Regexp // if set, only cells whose name matches run
 	Update    bool           // rewrite golden outputs in the chapter file
+	NoMark    bool           // with Update, report the cells the engines disagree on instead of marking them engine="go"
 	OutputCap int            // bytes kept per cell and stream; default 1 MiB
 	MemLimit  int64          // bytes a worker may use; default 2 GiB
 	NoRewrite bool           // run cells under the interpreter exactly as written
@@ -65,4 +74,83 @@ func (o *Options) memLimit() int64 {
 		return o.MemLimit
 	}
 	return 2 << 30
+}
+
+// engine is the engine the options name, "auto" by default.
+func (o *Options) engine() string {
+	if o.Engine == "" {
+		return "auto"
+	}
+	return o.Engine
+}
+
+// mode is how cells are run: "yaegi" and "go" run every cell on that
+// engine (but a cell that says engine="go"); "auto" routes each cell to
+// the interpreter or the toolchain; "both" routes them as auto does and
+// runs the interpreter's cells under the toolchain too, to compare. An
+// -update runs in mode both, whatever the engine but yaegi.
+func (o *Options) mode() string {
+	if o.Update {
+		return "both"
+	}
+	return o.engine()
+}
+
+// errUpdateYaegi refuses -update -engine=yaegi.
+var errUpdateYaegi = errors.New("-update -engine=yaegi: -update writes the output the Go toolchain prints, when the interpreter agrees, so it runs both engines; drop -engine=yaegi")
+
+// toolchainChecks memoizes checkToolchain by the environment it depends on.
+var toolchainChecks sync.Map // string -> error (or nil)
+
+// checkToolchain says why the Go toolchain cannot build cells on this
+// machine, or returns nil: the go command must be on $PATH, find its
+// GOROOT, and have a build cache it can write. The answer is remembered
+// for the same environment.
+func checkToolchain() error {
+	key := strings.Join([]string{os.Getenv("PATH"), os.Getenv("GOROOT"), os.Getenv("GOCACHE"), os.Getenv("GOENV"), os.Getenv("HOME"), os.Getenv("XDG_CACHE_HOME")}, "\x00")
+	if err, ok := toolchainChecks.Load(key); ok {
+		err, _ := err.(error)
+		return err
+	}
+	err := toolchainProblem()
+	toolchainChecks.Store(key, err)
+	return err
+}
+
+func toolchainProblem() error {
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		return fmt.Errorf("the go command is not on $PATH (%s)", os.Getenv("PATH"))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, goCmd, "env", "GOROOT", "GOCACHE")
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOWORK=off")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return fmt.Errorf("%s env: %s", goCmd, msg)
+	}
+	goroot, cache, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	if _, err := os.Stat(filepath.Join(goroot, "src", "runtime")); err != nil {
+		return fmt.Errorf("%s: GOROOT %s holds no standard library", goCmd, goroot)
+	}
+	if cache == "" || cache == "off" {
+		return fmt.Errorf("%s has no build cache (GOCACHE=%q), which go build needs", goCmd, os.Getenv("GOCACHE"))
+	}
+	if err := os.MkdirAll(cache, 0o777); err != nil {
+		return fmt.Errorf("the build cache %s cannot be written: %v", cache, err)
+	}
+	f, err := os.CreateTemp(cache, "book-check-")
+	if err != nil {
+		return fmt.Errorf("the build cache %s cannot be written: %v", cache, err)
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return nil
 }

@@ -333,7 +333,7 @@ func (e *goEngine) build(ctx context.Context, src string, race bool, res *chapte
 	if !errors.As(err, &ee) || ctx.Err() != nil {
 		return "", fmt.Errorf("go build: %w", err)
 	}
-	res.FailKind, res.Error = chapter.FailCompile, buildErrors(out.String())
+	res.FailKind, res.Error = chapter.FailCompile, e.chapterPaths(buildErrors(out.String()))
 	return "", nil
 }
 

@@ -396,3 +396,14 @@ func TestGoEngineMemoryLimit(t *testing.T) {
 	assert.Equal(t, "start\n", r.Stdout)
 	assert.Empty(t, r.Stderr)
 }
+
+// TestToolchainProblem: the check of the go command creates a build cache
+// that does not exist yet, and names one it cannot write.
+func TestToolchainProblem(t *testing.T) {
+	t.Setenv("GOCACHE", filepath.Join(t.TempDir(), "new", "cache"))
+	assert.NoError(t, toolchainProblem(), "a build cache the go command will create")
+	t.Setenv("GOCACHE", "/proc/self")
+	err := toolchainProblem()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the build cache /proc/self cannot be written: ")
+}

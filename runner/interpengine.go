@@ -153,7 +153,7 @@ func (e *interpEngine) exec(ctx context.Context, w *workerProc, c *chapter.Cell)
 	noteTruncation(res, e.opts.outputCap())
 	switch {
 	case resp != nil:
-		res.FailKind, res.Error = resp.FailKind, resp.Error
+		res.FailKind, res.Error, res.Refused = resp.FailKind, resp.Error, resp.Refused
 		res.Time, res.CPU, res.ProcessCPU, res.Spans = resp.Time, resp.CPU, resp.ProcessCPU, resp.Spans
 		switch resp.FailKind {
 		case "", chapter.FailCompile, chapter.FailTimeout, chapter.FailMemory, chapter.FailExit:

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -60,12 +59,22 @@ func RunChapter(ctx context.Context, path string, opts *Options) (*report.Report
 	}
 	t0 := time.Now()
 	rep := &report.Report{Chapter: path, Engine: opts.engine()}
+	if opts.Update && opts.engine() == "yaegi" {
+		return rep, errUpdateYaegi
+	}
 	ch, err := readChapter(path, rep)
 	if err != nil {
 		return rep, err
 	}
-	r := &chapterRun{ctx: ctx, ch: ch, opts: opts, rep: rep, results: map[string]*chapter.Result{}, engines: map[string]Engine{}}
+	r := &chapterRun{ctx: ctx, ch: ch, opts: opts, rep: rep, results: map[string]*chapter.Result{}, engines: map[string]Engine{}, failed: map[string]error{}}
 	defer r.close()
+	if m := opts.mode(); m == "go" || m == "both" {
+		// Every cell needs the toolchain: a toolchain that cannot run
+		// stops the chapter before anything runs (or is written).
+		if _, err := r.engineFor("go"); err != nil {
+			return rep, err
+		}
+	}
 	if err := r.runCells(); err != nil {
 		return rep, err
 	}
@@ -136,14 +145,22 @@ type chapterRun struct {
 	rep     *report.Report
 	results map[string]*chapter.Result // by cell name
 	engines map[string]Engine          // by engine name
+	failed  map[string]error           // engines that could not start, by name
+	routing                            // which engine runs which cell (differ.go)
 }
 
+// engineFor returns the named engine, started on first use; an engine
+// that could not start is not tried again.
 func (r *chapterRun) engineFor(name string) (Engine, error) {
 	if e := r.engines[name]; e != nil {
 		return e, nil
 	}
+	if err := r.failed[name]; err != nil {
+		return nil, err
+	}
 	e, err := newEngine(name, r.ch, r.opts)
 	if err != nil {
+		r.failed[name] = err
 		return nil, err
 	}
 	r.engines[name] = e
@@ -187,28 +204,32 @@ func (r *chapterRun) runCell(c *chapter.Cell) (*chapter.Result, error) {
 		chapter.Verify(r.ch.Path, c, res)
 		return res, nil
 	}
-	name := r.opts.engine()
-	if c.Engine != "" {
-		name = c.Engine
-	}
-	res, err := runCell(r.ctx, name, c, r.engineFor)
+	res, err := r.execute(c)
 	if r.ctx.Err() != nil {
 		return nil, r.ctx.Err()
 	}
 	if err != nil {
 		return nil, err
 	}
-	chapter.Verify(r.ch.Path, c, res)
-	compareEngines(r.ch.Path, c, res)
+	if res.Status == "" { // not already failed for want of an engine
+		chapter.Verify(r.ch.Path, c, res)
+		r.compareEngines(c, res)
+	}
 	return res, nil
 }
 
-// update writes the outputs of the run into the chapter, then tells of
-// every cell: reported after writing, a mismatch that -update fixed
-// passes.
+// update writes the outputs of the run into the chapter, and marks the
+// cells the engines disagree on engine="go", then tells of every cell:
+// reported after writing, a mismatch that -update fixed passes, and a
+// marked cell is reported with the toolchain's result.
 func (r *chapterRun) update() {
-	if err := update(r.ch, agreed(r.ch, r.results)); err != nil {
+	write, marks := r.toWrite()
+	changed, err := update(r.ch, write, marks)
+	if err != nil {
 		r.rep.Errors = append(r.rep.Errors, err.Error())
+	}
+	for _, name := range changed {
+		r.updated(r.ch.Cell(name), r.results[name])
 	}
 	for _, c := range r.ch.Cells {
 		r.opts.progress(Progress{Chapter: r.ch, Cell: c, Result: r.results[c.Name]})
@@ -228,18 +249,12 @@ func (r *chapterRun) checkTimings() error {
 	if len(exps) == 0 {
 		return nil
 	}
-	topts := timing.Options{Count: r.opts.Count, Strict: r.opts.Strict, Short: r.opts.Short, Update: r.opts.Update, Engine: r.opts.engine()}
-	if topts.Engine == "both" {
-		// Differential runs compare outputs; timings are the
-		// interpreter's, the engine a reader's run uses by default.
-		topts.Engine = "yaegi"
-	}
+	// Each timed cell runs again under the engine that ran it (under
+	// both, the interpreter: the engine of a reader's run), and the
+	// record is that engine's.
+	topts := timing.Options{Count: r.opts.Count, Strict: r.opts.Strict, Short: r.opts.Short, Update: r.opts.Update, Engine: r.timedEngine(exps)}
 	run := func(c *chapter.Cell) (*chapter.Result, error) {
-		name := topts.Engine
-		if c.Engine != "" {
-			name = c.Engine
-		}
-		e, err := r.engineFor(name)
+		e, err := r.engineFor(r.engineOf(c))
 		if err != nil {
 			return nil, err
 		}
@@ -263,58 +278,48 @@ func (r *chapterRun) checkTimings() error {
 	return nil
 }
 
-func (o *Options) engine() string {
-	if o.Engine == "" {
-		return "yaegi"
-	}
-	return o.Engine
-}
-
 func newEngine(name string, ch *chapter.Chapter, opts *Options) (Engine, error) {
 	switch name {
 	case "yaegi":
 		return newInterpEngine(ch, opts)
 	case "go":
+		if err := checkToolchain(); err != nil {
+			return nil, fmt.Errorf("the Go toolchain cannot run: %w", err)
+		}
 		return newGoEngine(ch, opts)
 	}
 	return nil, fmt.Errorf("unknown engine %q", name)
 }
 
-// update writes the captured outputs into the chapter, under a lock on its
-// directory so that two runs never interleave their writes, and only if the
-// file is still what was run.
-func update(ch *chapter.Chapter, results map[string]*chapter.Result) error {
-	src, changed, uerr := chapter.Update(ch, results)
+// update writes the given outputs into the chapter and marks the cells
+// named in marks engine="go", under a lock on its directory so that two
+// runs never interleave their writes, and only if the file is still what
+// was run. It returns the cells it changed, none when nothing was written.
+func update(ch *chapter.Chapter, results map[string]*chapter.Result, marks []string) ([]string, error) {
+	src, changed, uerr := chapter.UpdateMarking(ch, results, marks)
 	if len(changed) == 0 {
-		return uerr
+		return nil, uerr
 	}
 	dir := filepath.Dir(ch.Path)
 	d, err := os.Open(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer d.Close()
 	if err := syscall.Flock(int(d.Fd()), syscall.LOCK_EX); err != nil {
-		return fmt.Errorf("%s: locking %s: %v", ch.Path, dir, err)
+		return nil, fmt.Errorf("%s: locking %s: %v", ch.Path, dir, err)
 	}
 	defer syscall.Flock(int(d.Fd()), syscall.LOCK_UN)
 	atomicfile.RemoveStaleTemps(ch.Path)
 	now, err := os.ReadFile(ch.Path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if string(now) != string(ch.Source) {
-		return fmt.Errorf("%s: the file changed while its cells ran: not updated", ch.Path)
+		return nil, fmt.Errorf("%s: the file changed while its cells ran: not updated", ch.Path)
 	}
 	if err := atomicfile.WriteFile(ch.Path, src); err != nil {
-		return fmt.Errorf("%s: %v", ch.Path, err)
+		return nil, fmt.Errorf("%s: %v", ch.Path, err)
 	}
-	for _, name := range changed {
-		if r := results[name]; r != nil && r.Status == chapter.Fail {
-			r.Status = chapter.Pass
-			r.Problems = nil
-		}
-	}
-	sort.Strings(changed)
-	return uerr
+	return changed, uerr
 }

@@ -24,11 +24,11 @@ var updateGolden = flag.Bool("update", false, "rewrite the want sections of test
 // TestChapters verifies every chapter of the book, each as a subtest, as
 // x/website's TestTourContent runs every snippet of the tour: in
 // differential mode, so that every cell's output is also what the Go
-// toolchain prints (with -short, under the interpreter alone).
+// toolchain prints (with -short, under engine auto, the default).
 func TestChapters(t *testing.T) {
 	engine := "both"
 	if testing.Short() {
-		engine = "yaegi"
+		engine = "auto"
 	}
 	files, err := filepath.Glob("../chapters/*.md")
 	require.NoError(t, err)
@@ -47,7 +47,7 @@ func TestChapters(t *testing.T) {
 }
 
 // maskTimes removes what changes from run to run in a report.
-var maskTimes = regexp.MustCompile(`\(\d+\.\d\ds\)`)
+var maskTimes = regexp.MustCompile(`\(\d+\.\d\ds([,)])`)
 
 // TestReportGolden runs fixture chapters and compares the whole report,
 // and the chapter file after -update when the archive has an "updated"
@@ -73,7 +73,7 @@ func TestReportGolden(t *testing.T) {
 				args = nil
 			}
 			code := Command(context.Background(), append(args, path), &out, stderr)
-			got := maskTimes.ReplaceAllString(strings.ReplaceAll(out.String()+stderr.String(), dir+"/", ""), "(T)")
+			got := maskTimes.ReplaceAllString(strings.ReplaceAll(out.String()+stderr.String(), dir+"/", ""), "(T$1")
 			got += "exit " + string(rune('0'+code)) + "\n"
 			want := map[string]string{"report": got}
 			if len(a.Files) > 1 || *updateGolden {
@@ -217,6 +217,86 @@ func TestDocReport(t *testing.T) {
 	var out, stderr bytes.Buffer
 	assert.Equal(t, 1, Command(context.Background(), []string{path}, &out, &stderr), stderr.String())
 	got := strings.ReplaceAll(out.String(), dir+"/", "")
-	assert.Equal(t, maskTimes.ReplaceAllString(want.String(), "(T)"), maskTimes.ReplaceAllString(got, "(T)"),
+	assert.Equal(t, maskTimes.ReplaceAllString(want.String(), "(T$1"), maskTimes.ReplaceAllString(got, "(T$1"),
 		"doc.go's example report (want) is not what the runner prints (got)")
+}
+
+// TestToolchainCannotRun: on a machine where the go command cannot build
+// (not on $PATH, a broken GOROOT, a build cache it cannot write), -update
+// stops with one error naming the problem and writes nothing; engine auto
+// runs what the interpreter runs, fails the cells that need the toolchain
+// and says why once; -engine=yaegi works.
+func TestToolchainCannotRun(t *testing.T) {
+	const md = "```{.go name=\"plain\"}\nimport \"fmt\"\nfmt.Println(\"plain\")\n```\n\n```output\nplain\n```\n\n" +
+		"```{.go name=\"spawn\"}\npackage main\n\nimport \"os/exec\"\n\nfunc main() { _ = exec.Command(\"true\").Run() }\n```\n\n" +
+		"```{.go name=\"oracle\" engine=\"go\"}\nfmt.Println(\"go\")\n```\n"
+	noGo := t.TempDir()
+	for _, tc := range []struct {
+		name, key, value, want string
+	}{
+		{"no go on PATH", "PATH", noGo, "the go command is not on $PATH (" + noGo + ")"},
+		{"broken GOROOT", "GOROOT", "/nonexistent/goroot", "cannot find GOROOT directory: /nonexistent/goroot"},
+		{"unwritable build cache", "GOCACHE", "/proc/no-cache", "the build cache /proc/no-cache cannot be written"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeChapter(t, "c.md", md)
+			t.Setenv(tc.key, tc.value)
+			run := func(args ...string) (string, string, int) {
+				var out, errb bytes.Buffer
+				code := Command(context.Background(), append(args, path), &out, &errb)
+				return out.String(), errb.String(), code
+			}
+			out, errs, code := run("-update")
+			assert.Equal(t, 2, code, out)
+			assert.Contains(t, errs, "-update writes what the Go toolchain prints, and it cannot run: ")
+			assert.Contains(t, errs, tc.want)
+			assert.Empty(t, out, "nothing ran")
+			b, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.Equal(t, md, string(b), "nothing is written")
+
+			out, errs, code = run()
+			assert.Equal(t, 1, code, errs)
+			assert.Contains(t, out, "ok      chapters/c.md:1 plain (")
+			assert.Contains(t, out, "FAIL    chapters/c.md:10 spawn (0.00s)\n"+
+				"        chapters/c.md:10: cell spawn: chapters/c.md:13:8: import \"os/exec\": the interpreter does not provide this package",
+				"without the toolchain, the interpreter's failure stands")
+			assert.Contains(t, out, "FAIL    chapters/c.md:18 oracle (0.00s, go: engine=\"go\")\n"+
+				"        chapters/c.md:18: cell oracle: not run: it needs the Go toolchain (engine=\"go\"), which cannot run here\n")
+			assert.Equal(t, 1, strings.Count(out, tc.want), "the problem is told once:\n%s", out)
+			assert.Contains(t, out, "chapters/c.md: the Go toolchain cannot run: ")
+
+			out, _, code = run("-engine=yaegi", "-run", "plain")
+			assert.Equal(t, 0, code, out)
+			out, errs, code = run("-engine=go")
+			assert.Equal(t, 2, code, out)
+			assert.Contains(t, errs, "run: -engine=go needs the Go toolchain, which cannot run: ")
+			assert.Contains(t, errs, tc.want)
+		})
+	}
+}
+
+// TestUpdateWorkerCannotStart: when the interpreter's worker cannot
+// start, -update writes nothing.
+func TestUpdateWorkerCannotStart(t *testing.T) {
+	const md = "```go\nimport \"fmt\"\nfmt.Println(1)\n```\n"
+	path := writeChapter(t, "w.md", md)
+	_, err := RunChapter(context.Background(), path, &Options{Update: true, WorkerCmd: "/bin/false"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the worker /bin/false did not start")
+	b, _ := os.ReadFile(path)
+	assert.Equal(t, md, string(b))
+}
+
+// TestUpdateEngineYaegiRefused: -update writes what the toolchain
+// prints, so it cannot run under the interpreter alone.
+func TestUpdateEngineYaegiRefused(t *testing.T) {
+	path := writeChapter(t, "y.md", "```go\nx := 1\n_ = x\n```\n")
+	var out, errb bytes.Buffer
+	assert.Equal(t, 2, Command(context.Background(), []string{"-update", "-engine=yaegi", path}, &out, &errb))
+	assert.Contains(t, errb.String(), "run: -update -engine=yaegi: -update writes the output the Go toolchain prints, when the interpreter agrees, so it runs both engines; drop -engine=yaegi")
+	_, err := RunChapter(context.Background(), path, &Options{Update: true, Engine: "yaegi"})
+	assert.ErrorIs(t, err, errUpdateYaegi)
+	assert.Equal(t, 2, Command(context.Background(), []string{"-nomark", path}, &out, &errb))
+	assert.Contains(t, errb.String(), "run: -nomark goes with -update")
 }

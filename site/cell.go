@@ -133,6 +133,9 @@ func writeCellHead(w util.BufWriter, id string, c *chapter.Cell, r *chapter.Resu
 		cls, text := badge(c, r)
 		fmt.Fprintf(w, `<span class="badge badge-%s">%s</span>`, cls, text)
 		meta := []string{html.EscapeString(r.Engine)}
+		if r.Routed != "" { // run under the toolchain, and why
+			meta[0] = html.EscapeString(r.Engine + ": " + r.Routed)
+		}
 		if r.Status != chapter.Skip {
 			meta = append(meta, formatDuration(r.Time))
 		}

@@ -43,7 +43,7 @@ func Command(ctx context.Context, args []string, newRun func(engine string) RunF
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.config, "config", "mkdocs.yml", "the MkDocs configuration `file`")
 	fs.BoolVar(&c.noRun, "norun", false, "do not run cells: show code and golden outputs")
-	fs.StringVar(&c.engine, "engine", "yaegi", "the runner's engine: yaegi, go or both")
+	fs.StringVar(&c.engine, "engine", "auto", "the runner's engine: auto, yaegi, go or both")
 	fs.StringVar(&c.cacheDir, "cache", ".cache/site", "the `directory` of cached chapter reports (empty: no cache)")
 	fs.StringVar(&c.out, "o", "", "write the site into `dir` instead of site_dir")
 	fs.BoolVar(&c.serve, "serve", false, "serve the site, rebuild on change and reload open pages")

@@ -52,7 +52,8 @@ func TestCommand(t *testing.T) {
 	bad := write("bad.md", "```go\nimport \"fmt\"\nfmt.Println(\"hi\"\n```\n")
 	o, _, code = run(bad)
 	assert.Equal(t, 1, code, o)
-	assert.Regexp(t, `bad\.md:3:17: missing`, o, "a syntax error names the chapter's line and column")
+	assert.Regexp(t, `bad\.md:3:17: syntax error: unexpected newline`, o, "a syntax error names the chapter's line and column, in the toolchain's words")
+	assert.Equal(t, 1, strings.Count(o, "3:17:"), "and is reported once")
 
 	_, e, code := run(filepath.Join(dir, "missing.md"))
 	assert.Equal(t, 2, code)
@@ -226,4 +227,48 @@ func TestConcurrentUpdates(t *testing.T) {
 			assert.Contains(t, outs[i], "changed while its cells ran: not updated")
 		}
 	}
+}
+
+// TestWithoutGo runs the command on a machine without a go command (PATH
+// holds none): -update stops with one error that says so and writes
+// nothing, engine auto fails only the cells that need the toolchain and
+// says why once, -engine=yaegi works.
+func TestWithoutGo(t *testing.T) {
+	bin := buildRun(t)
+	dir := t.TempDir()
+	src := "```go\nimport \"fmt\"\nfmt.Println(\"hi\")\n```\n\n```output\nhi\n```\n"
+	plain := filepath.Join(dir, "plain.md")
+	require.NoError(t, os.WriteFile(plain, []byte(src), 0o644))
+	routed := filepath.Join(dir, "routed.md")
+	require.NoError(t, os.WriteFile(routed, []byte(src+"\n```{.go engine=\"go\"}\nfmt.Println(\"go\")\n```\n"), 0o644))
+	run := func(args ...string) (string, string, int) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "PATH="+t.TempDir())
+		var o, e bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &o, &e
+		err := cmd.Run()
+		code := 0
+		if x, ok := err.(*exec.ExitError); ok {
+			code = x.ExitCode()
+		} else {
+			require.NoError(t, err)
+		}
+		return o.String(), e.String(), code
+	}
+	o, e, code := run("-update", plain)
+	assert.Equal(t, 2, code, o+e)
+	assert.Regexp(t, `^run: -update writes what the Go toolchain prints, and it cannot run: the go command is not on \$PATH \(.*\) \(nothing was written\)\n$`, e)
+	b, _ := os.ReadFile(plain)
+	assert.Equal(t, src, string(b))
+
+	o, e, code = run(routed)
+	assert.Equal(t, 1, code, o+e)
+	assert.Contains(t, o, "ok      "+routed+":1 ")
+	assert.Contains(t, o, "cell L10: not run: it needs the Go toolchain (engine=\"go\"), which cannot run here")
+	assert.Equal(t, 1, strings.Count(o, "the go command is not on $PATH"), o)
+
+	o, e, code = run("-engine=yaegi", plain)
+	assert.Equal(t, 0, code, o+e)
+	o, e, code = run(plain)
+	assert.Equal(t, 0, code, "engine auto needs no toolchain when nothing is routed\n"+o+e)
 }

@@ -37,4 +37,15 @@ type Result struct {
 	Spans      []timeline.Span `json:"spans,omitempty"`
 	Truncated  bool            `json:"truncated,omitempty"` // output exceeded the cap
 	Other      *Result         `json:"other,omitempty"`     // with -engine=both, the go engine's result it was compared with
+
+	// Routed says why the cell ran under the Go toolchain when the run's
+	// engine would have had the interpreter run it (engine auto): the
+	// interpreter refused it, lacks an import it needs or cannot compile
+	// it, the cell says engine="go" or race, -update marked it, or an
+	// earlier fragment of the session ran under the toolchain.
+	Routed string `json:"routed,omitempty"`
+	// Refused, under the interpreter, with FailKind compile: the
+	// interpreter cannot run the cell faithfully (a construct the rewrite
+	// refuses, an import it does not provide), in a few words.
+	Refused string `json:"refused,omitempty"`
 }

@@ -3,6 +3,7 @@ package chapter
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -19,19 +20,37 @@ import (
 // indentation. Every other byte of the file is kept. It returns the cells it
 // changed, and an error for each cell whose output cannot be written.
 func Update(ch *Chapter, results map[string]*Result) (src []byte, changed []string, err error) {
-	u := &updater{ch: ch}
-	for ci, c := range ch.Cells {
-		r := results[c.Name]
-		if r == nil || c.NoRun || r.Status == Skip || !OnlyMismatch(c, r) {
+	return UpdateMarking(ch, results, nil)
+}
+
+// UpdateMarking is Update that also marks the cells named in mark
+// engine="go": the attribute is added before the closing brace of the
+// attribute list ({.go ...}), and a bare info string (go title="x.go"),
+// which may not carry it, is turned into an attribute list. It is the one change
+// outside the output blocks -update makes: the rewritten chapter must parse
+// to the same cells, the marked ones with engine "go". A marked cell is
+// among the changed ones.
+func UpdateMarking(ch *Chapter, results map[string]*Result, mark []string) (src []byte, changed []string, err error) {
+	u := &updater{ch: ch, marks: map[int]bool{}}
+	for _, name := range mark {
+		ci := slices.IndexFunc(ch.Cells, func(c *Cell) bool { return c.Name == name })
+		if ci < 0 || ch.Cells[ci].Engine == "go" || u.marks[ci] {
 			continue
 		}
-		did := false
-		for _, stream := range []string{"stdout", "stderr"} {
-			got := r.Stdout
-			if stream == "stderr" {
-				got = r.Stderr
+		u.marks[ci] = true
+		u.marking = append(u.marking, markEdit(ch.Source, ch.Cells[ci]))
+	}
+	u.edits = append(u.edits, u.marking...)
+	for ci, c := range ch.Cells {
+		did := u.marks[ci]
+		if r := results[c.Name]; r != nil && !c.NoRun && r.Status != Skip && OnlyMismatch(c, r) {
+			for _, stream := range []string{"stdout", "stderr"} {
+				got := r.Stdout
+				if stream == "stderr" {
+					got = r.Stderr
+				}
+				did = u.stream(ci, stream, got) || did
 			}
-			did = u.stream(ci, stream, got) || did
 		}
 		if did {
 			changed = append(changed, c.Name)
@@ -42,7 +61,7 @@ func Update(ch *Chapter, results map[string]*Result) (src []byte, changed []stri
 	// another indentation): a rewrite that would not parse back to the same
 	// cells with the new outputs is not written.
 	if len(u.edits) > 0 {
-		if err := sameCells(ch, out, u.check); err != nil {
+		if err := u.sameCells(out); err != nil {
 			u.errs = append(u.errs, &Error{Path: ch.Path, Line: 1, Msg: "not updated: " + err.Error()})
 			return ch.Source, nil, u.errs
 		}
@@ -55,10 +74,12 @@ func Update(ch *Chapter, results map[string]*Result) (src []byte, changed []stri
 
 // An updater plans the edits of one Update.
 type updater struct {
-	ch    *Chapter
-	edits []edit
-	wants []want // what the parse of the result must find
-	errs  ErrorList
+	ch      *Chapter
+	marks   map[int]bool // cells to mark engine="go", by index
+	marking []edit       // the insertions that mark them, also in edits
+	edits   []edit
+	wants   []want // what the parse of the result must find
+	errs    ErrorList
 }
 
 // An edit replaces the bytes of span with text.
@@ -135,6 +156,15 @@ func (u *updater) apply() []byte {
 // that changed, a block that changed hands.
 func (u *updater) check(again *Chapter) error {
 	ch := u.ch
+	if len(u.marks) > 0 {
+		// The text outside the output blocks is compared with the
+		// chapter's marked, and nothing else.
+		marked, err := Parse(ch.Path, (&updater{ch: ch, edits: slices.Clone(u.marking)}).apply())
+		if err != nil || len(marked.Cells) != len(ch.Cells) {
+			return fmt.Errorf("marking engine=\"go\" would change the chapter's cells")
+		}
+		ch = marked
+	}
 	streams := make([]map[string]bool, len(ch.Cells))
 	for i, c := range ch.Cells {
 		streams[i] = map[string]bool{}
@@ -168,9 +198,11 @@ func (u *updater) check(again *Chapter) error {
 	return nil
 }
 
-// sameCells checks that src parses to the cells of ch, in order, with the
-// same code and attributes, and then what check says of the new parse.
-func sameCells(ch *Chapter, src []byte, check func(*Chapter) error) error {
+// sameCells checks that src parses to the cells of the chapter, in order,
+// with the same code and attributes (a marked cell with the same code and
+// name, and engine "go"), and then what check says of the new parse.
+func (u *updater) sameCells(src []byte) error {
+	ch := u.ch
 	again, err := Parse(ch.Path, src)
 	if err != nil {
 		return fmt.Errorf("the rewritten chapter would not parse: %v", err)
@@ -179,11 +211,47 @@ func sameCells(ch *Chapter, src []byte, check func(*Chapter) error) error {
 		return fmt.Errorf("the rewritten chapter would have %d cells instead of %d", len(again.Cells), len(ch.Cells))
 	}
 	for i, c := range ch.Cells {
-		if d := again.Cells[i]; d.Code != c.Code || d.Info != c.Info {
+		d := again.Cells[i]
+		same := d.Code == c.Code && d.Info == c.Info
+		if u.marks[i] {
+			same = d.Code == c.Code && d.Name == c.Name && d.Engine == "go" && len(d.Attrs) == len(c.Attrs)+1
+		}
+		if !same {
 			return fmt.Errorf("cell %s would change in the rewritten chapter", c.Name)
 		}
 	}
-	return check(again)
+	return u.check(again)
+}
+
+// markEdit is the edit that marks cell c engine="go" in its opening fence:
+// the attribute goes before the closing brace of an attribute list
+// ({.go title="x.go"}); a bare info string (go title="x.go") becomes one,
+// since MkDocs renders a bare fence with other attributes as text.
+func markEdit(src []byte, c *Cell) edit {
+	end := lineEnd(src, c.Block.Start)
+	for end > c.Block.Start && (src[end-1] == ' ' || src[end-1] == '\t' || src[end-1] == '\r') {
+		end--
+	}
+	if info := strings.TrimSpace(c.Info); strings.HasPrefix(info, "{") && strings.HasSuffix(info, "}") && src[end-1] == '}' {
+		end--
+		for end > c.Block.Start && (src[end-1] == ' ' || src[end-1] == '\t') {
+			end--
+		}
+		return edit{Span{end, end}, ` engine="go"`}
+	}
+	start := c.Block.Start + len(c.Indent)
+	for start < end && (src[start] == '`' || src[start] == '~') {
+		start++
+	}
+	for start < end && (src[start] == ' ' || src[start] == '\t') {
+		start++
+	}
+	lang, rest := SplitInfo(string(src[start:end]))
+	attrs := "." + lang
+	if rest != "" {
+		attrs += " " + rest
+	}
+	return edit{Span{start, end}, "{" + attrs + ` engine="go"}`}
 }
 
 // continuation turns what precedes a fence on its line into what continues

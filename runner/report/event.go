@@ -43,6 +43,9 @@ type Event struct {
 	Problems []string `json:"Problems,omitempty"`
 	// Reason says why: the reason of an expectation's verdict.
 	Reason string `json:"Reason,omitempty"`
+	// Routed says why a cell ran under the Go toolchain (Engine "go")
+	// when the interpreter would have run it: see chapter.Result.Routed.
+	Routed string `json:"Routed,omitempty"`
 
 	// An expectation's result (timing.ExpectResult): the line as written,
 	// its verdict (pass, fail, inconclusive or skip), the ratio with its
@@ -185,7 +188,7 @@ func CellEvents(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Result) []Eve
 		t.message(p)
 	}
 	return t.end(Event{Action: string(res.Status), Line: c.Line, Kind: res.Kind, Engine: res.Engine,
-		CPU: res.CPU.Seconds(), Error: res.Error, FailKind: string(res.FailKind), Problems: res.Problems}, res.Time)
+		CPU: res.CPU.Seconds(), Error: res.Error, FailKind: string(res.FailKind), Problems: res.Problems, Routed: res.Routed}, res.Time)
 }
 
 // ExpectationsEvents returns the events of a chapter's expectations: a

@@ -101,9 +101,9 @@ func (p *Printer) cellText(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Re
 		}
 		return
 	case chapter.Pass:
-		fmt.Fprintf(p.w(), "ok      %s %s (%.2fs)\n", pos, c.Name, res.Time.Seconds())
+		fmt.Fprintf(p.w(), "ok      %s %s (%.2fs%s)\n", pos, c.Name, res.Time.Seconds(), routed(res))
 	default:
-		fmt.Fprintf(p.w(), "FAIL    %s %s (%.2fs)\n", pos, c.Name, res.Time.Seconds())
+		fmt.Fprintf(p.w(), "FAIL    %s %s (%.2fs%s)\n", pos, c.Name, res.Time.Seconds(), routed(res))
 	}
 	if p.Verbose || res.Status == chapter.Fail {
 		if res.Stdout != "" && (p.Verbose || len(res.Problems) == 0 || !strings.Contains(strings.Join(res.Problems, ""), "output mismatch")) {
@@ -116,6 +116,15 @@ func (p *Printer) cellText(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Re
 	for _, problem := range res.Problems {
 		p.block("", problem)
 	}
+}
+
+// routed is what a cell's line says of a cell routed to the Go
+// toolchain: ", go: <reason>".
+func routed(res *chapter.Result) string {
+	if res.Routed == "" {
+		return ""
+	}
+	return ", go: " + res.Routed
 }
 
 func (p *Printer) block(label, text string) {

@@ -47,6 +47,12 @@ type Response struct {
 	Fatal       bool            `json:"fatal,omitempty"`     // the worker exits after this response
 	ExitCode    int             `json:"exit_code,omitempty"` // with Fatal, for os.Exit
 	ReadyAfter  time.Duration   `json:"ready_after,omitempty"`
+
+	// Refused, with FailKind compile, says that the interpreter cannot
+	// run the cell faithfully, and why, in a few words: a construct the
+	// rewrite refuses, an import the interpreter does not provide. The
+	// runner routes such a cell to the Go toolchain (engine auto).
+	Refused string `json:"refused,omitempty"`
 }
 
 // Fence is the marker written to both output streams at an edge ("start",

@@ -317,6 +317,10 @@ func (w *state) runPiece(i *interp.Interpreter, req *Request, p piece, resp *Res
 		var err error
 		if src, err = w.rewriteFor(p.kind, src); err != nil {
 			resp.FailKind, resp.Error = chapter.FailCompile, positioned(req.Path, p.line, p.col, err)
+			var r *rewrite.Refusal
+			if errors.As(err, &r) {
+				resp.Refused = r.Construct + ": " + r.Msg
+			}
 			return false
 		}
 	}
@@ -334,6 +338,10 @@ func (w *state) runPiece(i *interp.Interpreter, req *Request, p piece, resp *Res
 	prog, err := compile(i, LineDirective(file, p.line, p.col)+src)
 	if err != nil {
 		resp.FailKind, resp.Error = chapter.FailCompile, inFile(err.Error(), req.Path)
+		if m := missingImport.FindStringSubmatch(resp.Error); m != nil {
+			resp.Error = fmt.Sprintf("%simport %q: the interpreter does not provide this package; add engine=\"go\" to the cell", m[1], m[2])
+			resp.Refused = fmt.Sprintf("import %q: not in the interpreter", m[2])
+		}
 		return false
 	}
 	if p.kind == "import" {
@@ -413,6 +421,10 @@ func programImports(code string) []string {
 // bareLineCol matches the start of a message that names a line and column
 // but no file, as the interpreter writes them for "_.go".
 var bareLineCol = regexp.MustCompile(`(?m)^(?:_\.go:)?(\d+:\d+: )`)
+
+// missingImport matches the interpreter's error for an import it has no
+// symbols for (it would look for the package's source in GOPATH).
+var missingImport = regexp.MustCompile(`^(\S+:\d+:\d+: )?import "([^"]+)" error: unable to find source related to:`)
 
 // inFile puts the chapter's path in front of positions without a file.
 func inFile(msg, path string) string {
