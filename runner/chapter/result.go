@@ -33,8 +33,12 @@ type Result struct {
 	// ProcessCPU is the CPU time of the process that ran the cell, over
 	// the whole request: compilation and the worker's own work included.
 	// The load probes of timed runs subtract it from the machine's.
-	ProcessCPU time.Duration   `json:"-"`
-	Spans      []timeline.Span `json:"spans,omitempty"`
-	Truncated  bool            `json:"truncated,omitempty"` // output exceeded the cap
-	Other      *Result         `json:"other,omitempty"`     // with -engine=both, the go engine's result it was compared with
+	ProcessCPU time.Duration `json:"-"`
+	// Wait is how long the threads that ran the cell waited for a CPU
+	// (runnable, not running) during the execution, summed over threads;
+	// 0 when unknown. The timing checks bound the load's effect with it.
+	Wait      time.Duration   `json:"-"`
+	Spans     []timeline.Span `json:"spans,omitempty"`
+	Truncated bool            `json:"truncated,omitempty"` // output exceeded the cap
+	Other     *Result         `json:"other,omitempty"`     // with -engine=both, the go engine's result it was compared with
 }

@@ -38,12 +38,15 @@ type Response struct {
 	Time       time.Duration    `json:"time"`
 	CPU        time.Duration    `json:"cpu"`
 	ProcessCPU time.Duration    `json:"process_cpu"` // the worker's, from request to response
-	Leftover   int              `json:"leftover"`    // goroutines still running after the cell
-	Spans      []timeline.Span  `json:"spans,omitempty"`
-	Dropped    int              `json:"dropped,omitempty"`
-	Fatal      bool             `json:"fatal,omitempty"`     // the worker exits after this response
-	ExitCode   int              `json:"exit_code,omitempty"` // with Fatal, for os.Exit
-	ReadyAfter time.Duration    `json:"ready_after,omitempty"`
+	// Wait is how long the worker's threads waited for a CPU during the
+	// execution, summed over threads (schedstat); -1 when unknown.
+	Wait       time.Duration   `json:"wait"`
+	Leftover   int             `json:"leftover"` // goroutines still running after the cell
+	Spans      []timeline.Span `json:"spans,omitempty"`
+	Dropped    int             `json:"dropped,omitempty"`
+	Fatal      bool            `json:"fatal,omitempty"`     // the worker exits after this response
+	ExitCode   int             `json:"exit_code,omitempty"` // with Fatal, for os.Exit
+	ReadyAfter time.Duration   `json:"ready_after,omitempty"`
 }
 
 // Fence is the marker written to both output streams at an edge ("start",
