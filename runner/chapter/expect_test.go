@@ -47,12 +47,12 @@ func TestParseExpect(t *testing.T) {
 		{
 			line: "parallelism cpu-pool >= 0.7 * min(cores, 20) ideal min(cores, 20) # CPU time over wall time",
 			cell: "cpu-pool", op: ">=", bound: "0.7 * min(cores, 20)", ideal: "min(cores, 20)",
-			at:   map[int][2]float64{1: {0.7, 1}, 2: {1.4, 2}},
+			at: map[int][2]float64{1: {0.7, 1}, 2: {1.4, 2}},
 		},
 		{
 			line: "parallelism cpu-sync <= 1.2",
 			cell: "cpu-sync", op: "<=", bound: "1.2",
-			at:   map[int][2]float64{1: {1.2, 0}},
+			at: map[int][2]float64{1: {1.2, 0}},
 		},
 		{
 			line: "speedup a over b <= 10 - (2 - 1) ideal 1_000 / 100",
