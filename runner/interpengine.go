@@ -154,7 +154,7 @@ func (e *interpEngine) exec(ctx context.Context, w *workerProc, c *chapter.Cell)
 	case resp != nil:
 		res.FailKind, res.Error = resp.FailKind, resp.Error
 		res.Time, res.CPU, res.ProcessCPU, res.Spans = resp.Time, resp.CPU, resp.ProcessCPU, resp.Spans
-		res.Wait = max(resp.Wait, 0)
+		res.Wait, res.Steal = resp.Wait, resp.Steal
 		switch resp.FailKind {
 		case "", chapter.FailCompile, chapter.FailTimeout, chapter.FailMemory, chapter.FailExit:
 		default:

@@ -35,9 +35,12 @@ type Result struct {
 	// The load probes of timed runs subtract it from the machine's.
 	ProcessCPU time.Duration `json:"-"`
 	// Wait is how long the threads that ran the cell waited for a CPU
-	// (runnable, not running) during the execution, summed over threads;
-	// 0 when unknown. The timing checks bound the load's effect with it.
+	// (runnable, not running) during the execution, summed over threads,
+	// and Steal how much CPU time the hypervisor took from the machine
+	// meanwhile (in ticks of 10ms); each is negative when unknown. The
+	// timing checks bound the load's effect with them.
 	Wait      time.Duration   `json:"-"`
+	Steal     time.Duration   `json:"-"`
 	Spans     []timeline.Span `json:"spans,omitempty"`
 	Truncated bool            `json:"truncated,omitempty"` // output exceeded the cap
 	Other     *Result         `json:"other,omitempty"`     // with -engine=both, the go engine's result it was compared with

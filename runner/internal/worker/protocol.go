@@ -39,8 +39,10 @@ type Response struct {
 	CPU        time.Duration    `json:"cpu"`
 	ProcessCPU time.Duration    `json:"process_cpu"` // the worker's, from request to response
 	// Wait is how long the worker's threads waited for a CPU during the
-	// execution, summed over threads (schedstat); -1 when unknown.
+	// execution, summed over threads (schedstat), and Steal the machine's
+	// steal time meanwhile; each -1 when unknown.
 	Wait       time.Duration   `json:"wait"`
+	Steal      time.Duration   `json:"steal"`
 	Leftover   int             `json:"leftover"` // goroutines still running after the cell
 	Spans      []timeline.Span `json:"spans,omitempty"`
 	Dropped    int             `json:"dropped,omitempty"`

@@ -56,3 +56,48 @@ func waitSince(before map[string]time.Duration, ok bool) time.Duration {
 	}
 	return sum
 }
+
+// stealTicks returns the machine's steal time (the hypervisor's), in
+// ticks of /proc/stat, or -1.
+func stealTicks() int64 {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return -1
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return -1
+	}
+	n, err := strconv.ParseInt(f[8], 10, 64)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// A loadReading is taken before a piece executes; add adds what happened
+// since to a response: its threads' run-queue wait and the steal time.
+type loadReading struct {
+	waits map[string]time.Duration
+	known bool
+	steal int64
+}
+
+func readLoad() loadReading {
+	waits, known := runQueueWait()
+	return loadReading{waits: waits, known: known, steal: stealTicks()}
+}
+
+func (l loadReading) add(resp *Response) {
+	if wait := waitSince(l.waits, l.known); wait >= 0 && resp.Wait >= 0 {
+		resp.Wait += wait
+	} else {
+		resp.Wait = -1
+	}
+	if s := stealTicks(); s >= 0 && l.steal >= 0 && resp.Steal >= 0 {
+		resp.Steal += time.Duration(s-l.steal) * (time.Second / 100)
+	} else {
+		resp.Steal = -1
+	}
+}

@@ -340,15 +340,11 @@ func (w *state) runPiece(i *interp.Interpreter, req *Request, p piece, resp *Res
 			w.imports[s.String()] = true
 		}
 	}
-	waits, known := runQueueWait()
+	load := readLoad()
 	kind, msg, d, cpu := execute(i, prog)
+	load.add(resp)
 	resp.Time += d
 	resp.CPU += cpu
-	if wait := waitSince(waits, known); wait >= 0 && resp.Wait >= 0 {
-		resp.Wait += wait
-	} else {
-		resp.Wait = -1
-	}
 	resp.FailKind, resp.Error = kind, msg
 	return kind == ""
 }
