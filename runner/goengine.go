@@ -55,6 +55,10 @@ type goEngine struct {
 	session []*goFragment // fragments that ran without failing
 	// builds counts the go build invocations, for tests.
 	builds int
+	// programs holds the binaries of complete programs by source, kept
+	// until Close: timed runs run the same program again and again, and a
+	// build each time would dwarf a compiled cell's work.
+	programs map[string]string
 }
 
 // A goFragment is a fragment cell cut into the places its pieces go in
@@ -108,9 +112,17 @@ func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, e
 			return res, err
 		}
 		src := worker.LineDirective(e.ch.Path, c.CodeLine, 1) + code
-		bin, err := e.build(ctx, src, c.Race, res)
-		if err != nil || bin == "" {
-			return res, err
+		key := fmt.Sprintf("%t\x00%s", c.Race, src)
+		bin := e.programs[key]
+		if bin == "" {
+			var err error
+			if bin, err = e.build(ctx, src, c.Race, res); err != nil || bin == "" {
+				return res, err
+			}
+			if e.programs == nil {
+				e.programs = map[string]string{}
+			}
+			e.programs[key] = bin
 		}
 		e.run(ctx, c, bin, false, 0, res)
 		return res, ctx.Err()
@@ -417,7 +429,9 @@ func (e *goEngine) run(ctx context.Context, c *chapter.Cell, bin string, fenced 
 	}
 	defer os.Remove(p.spansFile)
 	defer os.Remove(p.fenceFile)
-	defer os.Remove(bin)
+	if !c.Program {
+		defer os.Remove(bin)
+	}
 	cmd := exec.Command(bin)
 	cmd.Dir = filepath.Join(e.dir, "work")
 	cmd.Env = append(environWithout(workerEnv), "BOOK_TIMELINE="+p.spansFile, "BOOK_FENCE="+p.fenceFile)

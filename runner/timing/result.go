@@ -21,9 +21,12 @@ const (
 
 // An ExpectResult is what checking one expectation found.
 type ExpectResult struct {
-	Line    int          `json:"line"`
-	Text    string       `json:"text"`
-	Kind    string       `json:"kind,omitempty"` // "parallelism", or "" for speedup
+	Line int    `json:"line"`
+	Text string `json:"text"`
+	Kind string `json:"kind,omitempty"` // "parallelism", or "" for speedup
+	// Engine is the engine that ran the timed cells, when a run checks
+	// the expectations under two (-engine=both); "" otherwise.
+	Engine  string       `json:"engine,omitempty"`
 	Cell    string       `json:"cell"`
 	Over    string       `json:"over"`
 	In      string       `json:"in,omitempty"`
@@ -34,17 +37,17 @@ type ExpectResult struct {
 	Samples []float64    `json:"samples,omitempty"` // the paired ratios, in run order
 	// Low and High bound the ratio with 90% confidence (5% each side,
 	// see RatioEstimate); both 0 when the samples are too few.
-	Low   float64   `json:"low,omitempty"`
-	High  float64   `json:"high,omitempty"`
-	Load  []float64 `json:"load,omitempty"`  // cores other processes kept busy during each pair
+	Low  float64   `json:"low,omitempty"`
+	High float64   `json:"high,omitempty"`
+	Load []float64 `json:"load,omitempty"` // cores other processes kept busy during each pair
 	// Unloaded is, for each sample, the range in which the ratio without
 	// other processes' load lies (package runner's documentation,
 	// "Load"); a high end of 0 is unbounded. Low and High above are the
 	// confidence bounds of these ranges' ends.
 	Unloaded [][2]float64 `json:"unloaded,omitempty"`
-	Bound float64   `json:"bound,omitempty"` // at Cores
-	Ideal float64   `json:"ideal,omitempty"` // at Cores; 0 when the line names none
-	Cores int       `json:"cores,omitempty"` // the value of cores Bound and Ideal were evaluated with
+	Bound    float64      `json:"bound,omitempty"` // at Cores
+	Ideal    float64      `json:"ideal,omitempty"` // at Cores; 0 when the line names none
+	Cores    int          `json:"cores,omitempty"` // the value of cores Bound and Ideal were evaluated with
 	// CoresRange is the range of core counts the load during the runs
 	// allows, when it is more than one value: "1-2".
 	CoresRange string `json:"cores_range,omitempty"`
@@ -65,6 +68,9 @@ func (r *ExpectResult) Summary() string {
 		s, unit = "parallelism "+r.Cell, ""
 	case r.In != "":
 		s = fmt.Sprintf("speedup %q over %q in %s", r.Cell, r.Over, r.In)
+	}
+	if r.Engine != "" {
+		s += " (" + r.Engine + ")"
 	}
 	if len(r.Samples) == 0 {
 		return s
