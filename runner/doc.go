@@ -196,53 +196,6 @@ ending of the process, which take as long as a compiled cell's work.
 With -engine=both the expectations are checked under each engine, each
 with its own rounds and record, and the report names the engine.
 
-# Load
-
-Other processes slow a timed run down, and not evenly: a cell that uses
-every core loses whatever they take, a sequential one often nothing. A
-verdict therefore weighs how much load there was. For each run the
-runner bounds how long the load can have delayed it, D, so that the run's
-time without the load, W0, lies in [W - D, W]:
-
-  - every thread of the process that ran the cell (the worker, or the
-    compiled program) reports how long it waited on a run queue,
-    runnable but not running, during the work (the second field of
-    /proc/self/task/TID/schedstat, in nanoseconds), and /proc/stat the
-    machine's steal time meanwhile (the hypervisor running another
-    guest while a thread thought it ran). A thread's wait or stolen time
-    delays the run by at most that much; waits of threads running side
-    by side overlap, so their sum bounds the run's delay from above.
-  - The wait also counts the cell's own threads taking turns (more
-    runnable goroutines than cores, the runtime's threads), which is the
-    cell's doing, not the load's. The CPU time other processes used
-    around the run (/proc/stat's busy time less the runner's and the
-    cell's, plus a tick) bounds the delay too, and D is the lesser.
-  - Unknown (no /proc): D = 0, the run as measured.
-
-A ratio B/A of two runs then lies in [(B - D_B)/A, B/(A - D_A)], a
-parallelism CPU/A in [CPU/A, CPU/(A - D_A)] (the CPU time a cell's work
-takes does not depend on how long it waited), a ratio of two durations a
-cell reports in [(b - D)/a, b/(a - D)], D the delay of the run that
-reported them. A pass needs the least favourable end of every round's
-range to clear the bound with 95% confidence, a fail the most favourable
-end to miss it with 99%: the Hodges-Lehmann estimate and its signed-rank
-bounds only grow when a sample grows, so whatever the unloaded ratios are
-inside their ranges, their bounds are no better than the ones the verdict
-used. Without load the ranges are points and the verdict is the one on
-the ratios as measured; a load that could explain the gap (the
-measured ratios would decide, their ranges do not) leaves the expectation
-inconclusive, and says so. A round in which the load may have taken more
-than half of a run (D > W/2: the run could have been twice as fast)
-is left out; light load keeps its round, with its range.
-
-The model is conservative up to what the kernel reports: the wait is
-exact (nanoseconds, per thread), steal and the others' CPU time come in
-ticks of 10ms (a stolen stretch shorter than a tick can go unseen, and
-the statistics absorb it as noise), threads that end during the run are
-not counted (the Go runtime keeps its threads), and a load that slows the
-cell without taking its CPU (a busy hyper-thread sibling, memory
-bandwidth) is not seen.
-
 On a shared machine a handful of ratios is noisy (on the two-core VM
 this book is checked on, identical runs differ by up to 30%), so a
 verdict needs confidence, not just a median on the right side
@@ -300,14 +253,63 @@ the timing record (below):
 
 The bracket is the ratio's 90% confidence interval, the load's margin
 included (without load, that of the ratios as measured); "cores 1-2" inside
-the parentheses gives the range of cores the load allowed, when it is more
+the parentheses gives the range of cores the calibration allows, when it is more
 than one value.
 
 With -update, the measurements are stored beside the chapter, in
 chapters/cpu.timings.json (timing.Timings: one record per engine, with the
 machine: CPUs, measured parallelism, CPU model, OS and architecture, Go and
 yaegi versions), and later runs print how today's ratios compare with the
-record. The record is information, never a verdict: machines differ.
+record. The record is information, never a verdict: machines differ. Where
+today's verdict is inconclusive or missing, the site shows the recorded ratio,
+with its machine and date, as the figure of record beside today's run.
+
+# Load
+
+Other processes slow a timed run down, and not evenly: a cell that uses
+every core loses whatever they take, a sequential one often nothing. A
+verdict therefore weighs how much load there was. For each run the
+runner bounds how long the load can have delayed it, D, so that the run's
+time without the load, W0, lies in [W - D, W]:
+
+  - every thread of the process that ran the cell (the worker, or the
+    compiled program) reports how long it waited on a run queue,
+    runnable but not running, during the work (the second field of
+    /proc/self/task/TID/schedstat, in nanoseconds), and /proc/stat the
+    machine's steal time meanwhile (the hypervisor running another
+    guest while a thread thought it ran). A thread's wait or stolen time
+    delays the run by at most that much; waits of threads running side
+    by side overlap, so their sum bounds the run's delay from above.
+  - The wait also counts the cell's own threads taking turns (more
+    runnable goroutines than cores, the runtime's threads), which is the
+    cell's doing, not the load's. The CPU time other processes used
+    around the run (/proc/stat's busy time less the runner's and the
+    cell's, plus a tick) bounds the delay too, and D is the lesser.
+  - Unknown (no /proc): D = 0, the run as measured.
+
+A ratio B/A of two runs then lies in [(B - D_B)/A, B/(A - D_A)], a
+parallelism CPU/A in [CPU/A, CPU/(A - D_A)] (the CPU time a cell's work
+takes does not depend on how long it waited), a ratio of two durations a
+cell reports in [(b - D)/a, b/(a - D)], D the delay of the run that
+reported them. A pass needs the least favourable end of every round's
+range to clear the bound with 95% confidence, a fail the most favourable
+end to miss it with 99%: the Hodges-Lehmann estimate and its signed-rank
+bounds only grow when a sample grows, so whatever the unloaded ratios are
+inside their ranges, their bounds are no better than the ones the verdict
+used. Without load the ranges are points and the verdict is the one on
+the ratios as measured; a load that could explain the gap (the
+measured ratios would decide, their ranges do not) leaves the expectation
+inconclusive, and says so. A round in which the load may have taken more
+than half of a run (D > W/2: the run could have been twice as fast)
+is left out; light load keeps its round, with its range.
+
+The model is conservative up to what the kernel reports: the wait is
+exact (nanoseconds, per thread), steal and the others' CPU time come in
+ticks of 10ms (a stolen stretch shorter than a tick can go unseen, and
+the statistics absorb it as noise), threads that end during the run are
+not counted (the Go runtime keeps its threads), and a load that slows the
+cell without taking its CPU (a busy hyper-thread sibling, memory
+bandwidth) is not seen.
 
 # Running, updating
 
