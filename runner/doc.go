@@ -184,6 +184,14 @@ and the ratio is value(B) / value(A) from the same run:
 
 	speedup "waiting 4 at once" over "waiting 4 in a row" in classify >= 2.5 ideal 4
 
+parallelism A is CPU time over wall-clock time of one run of cell A: the
+cores it kept busy on average, all the process's threads counted (the
+runtime's and its garbage collector's too). It barely depends on what else
+runs: a pool that lost its parallelism keeps about one core busy whatever
+the load, a correct one nearly every core it is given:
+
+	parallelism cpu-pool >= 0.7 * min(cores, 20) ideal min(cores, 20)
+
 A value is reported by a line of output that starts with its label (runs of
 spaces count as one; the label may not continue into a word), followed by a
 Go duration (80.9ms, 1m2.5s; the first one on the line) or else a number.
@@ -202,13 +210,19 @@ batches of -count rounds (default 5), and the verdict is on the paired
 ratios. Timed runs of any chapter never overlap, even across
 processes: they hold an flock on a file in os.TempDir(). Before each round
 a calibration (a CPU spin on one goroutine, then on GOMAXPROCS, about
-100ms) measures the machine's capacity, and during each run the CPU time
-other processes use is read from /proc/stat. Rounds during which other
-processes (or the hypervisor, as steal time) kept more than 0.15 cores
-busy are left out. cores is at most
-GOMAXPROCS; its lowest value is what other processes left free during the
-runs, its highest the capacity, each rounded to the nearest integer within
-0.25.
+100ms) measures the machine's capacity, the parallelism it offers with
+the CPU other processes took from the spin added back. cores is at most
+GOMAXPROCS; it ranges from the capacity rounded down to the capacity
+rounded up, each to the nearest integer within 0.25 (an idle two-core
+machine measures 1.8 to 2.0: cores is 2).
+
+What is timed is the work: under the interpreter, the execution (after
+parsing and type-checking); under the go engine, func main (a program's
+main is renamed and called by one of the runner's, which records the
+interval; a fragment's statements from the fence on), not the starting and
+ending of the process, which take as long as a compiled cell's work.
+With -engine=both the expectations are checked under each engine, each
+with its own rounds and record, and the report names the engine.
 
 On a shared machine a handful of ratios is noisy (on the two-core VM
 this book is checked on, identical runs differ by up to 30%), so a
@@ -222,11 +236,13 @@ Wilcoxon signed-rank test. For every value of cores in the range, the
 bound
 
 	holds    when the ratio clears it with 95% confidence
-	         (five of five rounds on the right side, say);
+	         (five of five rounds on the right side, say), the load's
+	         least favourable correction included (see Load);
 	fails    when the ratio misses it with 99% confidence
-	         (seven of seven on the wrong side);
+	         (seven of seven on the wrong side), its most favourable
+	         correction included;
 	is open  otherwise: another batch of rounds is measured, up to 40
-	         quiet rounds.
+	         rounds.
 
 An expectation is
 
@@ -235,11 +251,12 @@ An expectation is
 	              run failed;
 	inconclusive  when it holds for some values and fails for others, when
 	              a bound that depends on cores meets a single usable core,
-	              when other processes kept more than 0.15 cores busy
-	              during more than half the rounds (load on one cell of a
-	              pair can make or break the ratio), or when 40 quiet
-	              rounds left it open. Inconclusive is reported and is not
-	              a failure, unless -strict is given;
+	              when the load may have taken more than half a run in more
+	              than half the rounds, when the load could explain the gap
+	              over 10 rounds or more (more rounds narrow the confidence,
+	              not the load's margin), or when 40 rounds left it open.
+	              Inconclusive is reported and is not a failure, unless
+	              -strict is given;
 	skipped       when a cell it names failed or did not run, or timing
 	              checks are skipped (below).
 
@@ -262,15 +279,65 @@ the timing record (below):
 	expect  chapters/cpu.md:403 speedup cpu-pool over cpu-sync: 1.93x [1.88, 1.97] over 10 rounds (bound >= 1.60, ideal 2.00; 97% of ideal) ok
 	        recorded 1.95x on 2 cpus, GOMAXPROCS 2, ...; today 99% of that
 
-The bracket is the ratio's 90% confidence interval; "cores 1-2" inside
-the parentheses gives the range of cores the load allowed, when it is more
+The bracket is the ratio's 90% confidence interval, the load's margin
+included (without load, that of the ratios as measured); "cores 1-2" inside
+the parentheses gives the range of cores the calibration allows, when it is more
 than one value.
 
 With -update, the measurements are stored beside the chapter, in
 chapters/cpu.timings.json (timing.Timings: one record per engine, with the
 machine: CPUs, measured parallelism, CPU model, OS and architecture, Go and
 yaegi versions), and later runs print how today's ratios compare with the
-record. The record is information, never a verdict: machines differ.
+record. The record is information, never a verdict: machines differ. Where
+today's verdict is inconclusive or missing, the site shows the recorded ratio,
+with its machine and date, as the figure of record beside today's run.
+
+# Load
+
+Other processes slow a timed run down, and not evenly: a cell that uses
+every core loses whatever they take, a sequential one often nothing. A
+verdict therefore weighs how much load there was. For each run the
+runner bounds how long the load can have delayed it, D, so that the run's
+time without the load, W0, lies in [W - D, W]:
+
+  - every thread of the process that ran the cell (the worker, or the
+    compiled program) reports how long it waited on a run queue,
+    runnable but not running, during the work (the second field of
+    /proc/self/task/TID/schedstat, in nanoseconds), and /proc/stat the
+    machine's steal time meanwhile (the hypervisor running another
+    guest while a thread thought it ran). A thread's wait or stolen time
+    delays the run by at most that much; waits of threads running side
+    by side overlap, so their sum bounds the run's delay from above.
+  - The wait also counts the cell's own threads taking turns (more
+    runnable goroutines than cores, the runtime's threads), which is the
+    cell's doing, not the load's. The CPU time other processes used
+    around the run (/proc/stat's busy time less the runner's and the
+    cell's, plus a tick) bounds the delay too, and D is the lesser.
+  - Unknown (no /proc): D = 0, the run as measured.
+
+A ratio B/A of two runs then lies in [(B - D_B)/A, B/(A - D_A)], a
+parallelism CPU/A in [CPU/A, CPU/(A - D_A)] (the CPU time a cell's work
+takes does not depend on how long it waited), a ratio of two durations a
+cell reports in [(b - D)/a, b/(a - D)], D the delay of the run that
+reported them. A pass needs the least favourable end of every round's
+range to clear the bound with 95% confidence, a fail the most favourable
+end to miss it with 99%: the Hodges-Lehmann estimate and its signed-rank
+bounds only grow when a sample grows, so whatever the unloaded ratios are
+inside their ranges, their bounds are no better than the ones the verdict
+used. Without load the ranges are points and the verdict is the one on
+the ratios as measured; a load that could explain the gap (the
+measured ratios would decide, their ranges do not) leaves the expectation
+inconclusive, and says so. A round in which the load may have taken more
+than half of a run (D > W/2: the run could have been twice as fast)
+is left out; light load keeps its round, with its range.
+
+The model is conservative up to what the kernel reports: the wait is
+exact (nanoseconds, per thread), steal and the others' CPU time come in
+ticks of 10ms (a stolen stretch shorter than a tick can go unseen, and
+the statistics absorb it as noise), threads that end during the run are
+not counted (the Go runtime keeps its threads), and a load that slows the
+cell without taking its CPU (a busy hyper-thread sibling, memory
+bandwidth) is not seen.
 
 # Running, updating
 
@@ -345,7 +412,8 @@ later cell runs is that cell's. GOMAXPROCS, the environment and the working
 directory are restored after every cell.
 
 Times are measured around the execution only (after parsing and
-type-checking): wall-clock and CPU time of the worker process.
+type-checking): wall-clock and CPU time of the worker process, and the
+run-queue wait of its threads (see Load).
 
 # Engines
 

@@ -55,6 +55,10 @@ type goEngine struct {
 	session []*goFragment // fragments that ran without failing
 	// builds counts the go build invocations, for tests.
 	builds int
+	// programs holds the binaries of complete programs by source, kept
+	// until Close: timed runs run the same program again and again, and a
+	// build each time would dwarf a compiled cell's work.
+	programs map[string]string
 }
 
 // A goFragment is a fragment cell cut into the places its pieces go in
@@ -103,10 +107,22 @@ func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, e
 	e.seq++
 	res := newResult(c, e.Name())
 	if c.Program {
-		src := worker.LineDirective(e.ch.Path, c.CodeLine, 1) + c.Code
-		bin, err := e.build(ctx, src, c.Race, res)
-		if err != nil || bin == "" {
+		code, wrapped := renameMain(c.Code, c.Race)
+		if err := writeHooks(filepath.Join(e.dir, "cell"), wrapped); err != nil {
 			return res, err
+		}
+		src := worker.LineDirective(e.ch.Path, c.CodeLine, 1) + code
+		key := fmt.Sprintf("%t\x00%s", c.Race, src)
+		bin := e.programs[key]
+		if bin == "" {
+			var err error
+			if bin, err = e.build(ctx, src, c.Race, res); err != nil || bin == "" {
+				return res, err
+			}
+			if e.programs == nil {
+				e.programs = map[string]string{}
+			}
+			e.programs[key] = bin
 		}
 		e.run(ctx, c, bin, false, 0, res)
 		return res, ctx.Err()
@@ -117,6 +133,9 @@ func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, e
 		return res, nil
 	}
 	src, unused := e.assemble(f, nil), map[string]bool(nil)
+	if err := writeHooks(filepath.Join(e.dir, "cell"), false); err != nil {
+		return res, err
+	}
 	bin, err := e.build(ctx, src, c.Race, res)
 	if err != nil {
 		return res, err
@@ -246,7 +265,7 @@ func (e *goEngine) assemble(f *goFragment, drop map[string]bool) string {
 		}
 	}
 	b.WriteString(generated)
-	b.WriteString("bookrt_os \"os\"\nbookrt_strconv \"strconv\"\nbookrt_syscall \"syscall\"\nbookrt_time \"time\"\n")
+	b.WriteString("bookrt_os \"os\"\n")
 	if timelineName != "" {
 		fmt.Fprintf(&b, "%s %q\n", timelineName, bookModule+"/runner/timeline")
 	}
@@ -260,13 +279,10 @@ func (e *goEngine) assemble(f *goFragment, drop map[string]bool) string {
 	b.WriteString(generated)
 	fence := fence(e.nonce, 0, "fragment")
 	// The fence starts the current fragment's output, the clock and the
-	// timeline; the wall-clock time and CPU time at that point go to a
-	// file, so that the earlier fragments' replay is not counted.
+	// timeline; the work interval starts there (gowork.go), so that the
+	// earlier fragments' replay is not counted.
 	fmt.Fprintf(&b, `func bookrt_fence() {
-	var ru bookrt_syscall.Rusage
-	_ = bookrt_syscall.Getrusage(bookrt_syscall.RUSAGE_SELF, &ru)
-	cpu := ru.Utime.Nano() + ru.Stime.Nano()
-	_ = bookrt_os.WriteFile(bookrt_os.Getenv("BOOK_FENCE"), []byte(bookrt_strconv.FormatInt(bookrt_time.Now().UnixNano(), 10)+" "+bookrt_strconv.FormatInt(cpu, 10)), 0o644)
+	bookrt_begin()
 	if p := bookrt_os.Getenv("BOOK_TIMELINE"); p != "" {
 		_ = bookrt_os.Truncate(p, 0)
 	}
@@ -292,7 +308,7 @@ func (e *goEngine) assemble(f *goFragment, drop map[string]bool) string {
 			b.WriteString("_ = " + n + "\n")
 		}
 	}
-	b.WriteString("}\n")
+	b.WriteString("bookrt_end()\n}\n")
 	return b.String()
 }
 
@@ -413,7 +429,9 @@ func (e *goEngine) run(ctx context.Context, c *chapter.Cell, bin string, fenced 
 	}
 	defer os.Remove(p.spansFile)
 	defer os.Remove(p.fenceFile)
-	defer os.Remove(bin)
+	if !c.Program {
+		defer os.Remove(bin)
+	}
 	cmd := exec.Command(bin)
 	cmd.Dir = filepath.Join(e.dir, "work")
 	cmd.Env = append(environWithout(workerEnv), "BOOK_TIMELINE="+p.spansFile, "BOOK_FENCE="+p.fenceFile)
@@ -480,15 +498,7 @@ func (e *goEngine) collect(p *goRun, res *chapter.Result) {
 		res.CPU = p.ps.UserTime() + p.ps.SystemTime()
 		res.ProcessCPU = res.CPU
 	}
-	if p.fence != "" {
-		if data, err := os.ReadFile(p.fenceFile); err == nil {
-			var wall, cpu int64
-			if _, err := fmt.Sscan(string(data), &wall, &cpu); err == nil {
-				res.Time = p.end.Sub(time.Unix(0, wall))
-				res.CPU = max(res.CPU-time.Duration(cpu), 0)
-			}
-		}
-	}
+	workTimes(p.fenceFile, p.end, res)
 	res.Spans = readSpans(p.spansFile)
 	p.stdout.closeWrite()
 	p.stderr.closeWrite()

@@ -64,6 +64,9 @@ type expectNode struct {
 	ast.BaseBlock
 	Items  []*chapter.Expect
 	Report *report.Report
+	// Records is the chapter's timing record (.timings.json): its
+	// figures stand where today's run decided nothing.
+	Records *timing.Timings
 }
 
 // A dropNode is an output block shown inside its cell.
@@ -269,7 +272,7 @@ func renderExpect(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast
 	w.WriteString("<div class=\"expect\"><div class=\"expect-title\">Expectations</div>\n<ul>\n")
 	measured := false
 	for _, e := range n.Items {
-		item, ok := expectationItem(e, n.Report)
+		item, ok := expectationItem(e, n.Report, n.Records)
 		measured = measured || ok
 		w.WriteString(item)
 	}
@@ -281,23 +284,49 @@ func renderExpect(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast
 	return ast.WalkSkipChildren, nil
 }
 
-// expectationItem renders one expectation; ok reports whether the report
-// had a result for it.
-func expectationItem(e *chapter.Expect, rep *report.Report) (item string, ok bool) {
-	var r *timing.ExpectResult
+// expectationItem renders one expectation, with each result the report
+// has for it (one per engine with -engine=both); ok reports whether it
+// had any. Where today's verdict is inconclusive or missing, the figure
+// of record from the chapter's timing record comes first.
+func expectationItem(e *chapter.Expect, rep *report.Report, records *timing.Timings) (item string, ok bool) {
+	var results []*timing.ExpectResult
 	if rep != nil {
 		for _, x := range rep.Expectations {
 			if x.Line == e.Line {
-				r = x
+				results = append(results, x)
 			}
 		}
 	}
-	if r == nil {
-		return fmt.Sprintf("<li data-line=\"%d\"><code>%s</code></li>\n", e.Line, html.EscapeString(e.Text)), false
-	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "<li data-line=\"%d\" class=\"expect-%s\"><code>%s</code> <span class=\"badge badge-%s\">%s</span>",
-		e.Line, r.Status, html.EscapeString(e.Text), expectBadge(r.Status), html.EscapeString(string(r.Status)))
+	if len(results) == 0 {
+		fmt.Fprintf(&b, "<li data-line=\"%d\"><code>%s</code>", e.Line, html.EscapeString(e.Text))
+		b.WriteString(recordedFigure(records, "yaegi", e.Text))
+		b.WriteString("</li>\n")
+		return b.String(), false
+	}
+	for _, r := range results {
+		fmt.Fprintf(&b, "<li data-line=\"%d\" class=\"expect-%s\"><code>%s</code> <span class=\"badge badge-%s\">%s</span>",
+			e.Line, r.Status, html.EscapeString(e.Text), expectBadge(r.Status), html.EscapeString(string(r.Status)))
+		if r.Engine != "" {
+			fmt.Fprintf(&b, " <span class=\"expect-engine\">%s</span>", html.EscapeString(r.Engine))
+		}
+		if r.Status == timing.ExpectInconclusive || r.Status == timing.ExpectSkip {
+			engine := r.Engine
+			if engine == "" {
+				engine = rep.Engine
+			}
+			b.WriteString(recordedFigure(records, engine, e.Text))
+		}
+		b.WriteString(measuredToday(r))
+		b.WriteString("</li>\n")
+	}
+	return b.String(), true
+}
+
+// measuredToday renders what today's run measured of an expectation and
+// the reason of its verdict.
+func measuredToday(r *timing.ExpectResult) string {
+	var b strings.Builder
 	if len(r.Samples) > 0 {
 		op := map[string]string{">=": "≥", "<=": "≤"}[r.Op]
 		fmt.Fprintf(&b, "<div class=\"expect-measure\">measured <strong>%.2f×</strong> (%d rounds", r.Ratio, len(r.Samples))
@@ -316,8 +345,47 @@ func expectationItem(e *chapter.Expect, rep *report.Report) (item string, ok boo
 	if r.Reason != "" { // a pass has one when a first fail was not confirmed
 		fmt.Fprintf(&b, "<div class=\"expect-reason\">%s</div>", html.EscapeString(r.Reason))
 	}
-	b.WriteString("</li>\n")
-	return b.String(), true
+	return b.String()
+}
+
+// recordedFigure renders the figure of record of an expectation: its
+// ratio in the chapter's timing record for the engine, with the verdict,
+// machine and date it was recorded with; "" when there is none.
+func recordedFigure(records *timing.Timings, engine, text string) string {
+	if records == nil {
+		return ""
+	}
+	if engine == "" || engine == "both" {
+		engine = "yaegi"
+	}
+	rec := records.Record(engine)
+	if rec == nil {
+		return ""
+	}
+	x := rec.Find(text)
+	if x == nil || x.Ratio <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "<div class=\"expect-record\">figure of record: <strong>%.2f×</strong>", x.Ratio)
+	if x.High > 0 {
+		fmt.Fprintf(&b, " (90%% confidence %.2f–%.2f)", x.Low, x.High)
+	}
+	fmt.Fprintf(&b, ", %s, on %s, %s</div>", html.EscapeString(string(x.Status)),
+		html.EscapeString(rec.Machine.String()), rec.Date.Format("2006-01-02"))
+	return b.String()
+}
+
+// readRecords reads the chapter's timing record, or nil.
+func readRecords(chapterPath string) *timing.Timings {
+	if chapterPath == "" {
+		return nil
+	}
+	t, err := timing.ReadTimings(chapterPath)
+	if err != nil {
+		return nil
+	}
+	return t
 }
 
 func expectBadge(s timing.ExpectStatus) string {

@@ -165,7 +165,7 @@ func chapterNodes(ch *chapter.Chapter, report *report.Report) map[ast.Node]ast.N
 	for _, e := range ch.Expects {
 		en, _ := nodes[e.Node].(*expectNode)
 		if en == nil {
-			en = &expectNode{Report: report}
+			en = &expectNode{Report: report, Records: readRecords(ch.Path)}
 			nodes[e.Node] = en
 		}
 		en.Items = append(en.Items, e)

@@ -18,11 +18,17 @@ import (
 // output (see ReportedValue), both measured in the same run:
 //
 //	speedup "waiting at once" over "waiting in a row" in classify >= 2.5 ideal 4
+//
+// A parallelism expectation claims how many cores one cell keeps busy on
+// average: its CPU time over its wall-clock time.
+//
+//	parallelism cpu-pool >= 0.7 * min(cores, 20) ideal min(cores, 20)
 type Expectation struct {
 	Line  int    // the line in the chapter
 	Text  string // the line as written, without a trailing comment
-	Cell  string // the cell whose speedup is claimed (A in "speedup A over B"), or A's label
-	Over  string // the baseline cell (B), or B's label
+	Kind  string // "speedup" or "parallelism"
+	Cell  string // the cell whose speedup is claimed (A in "speedup A over B"), or A's label; the cell of parallelism
+	Over  string // the baseline cell (B), or B's label; "" for parallelism
 	In    string // the cell reporting A and B, or "" when they are cells
 	Op    string // ">=" or "<="
 	Bound *Expr
@@ -40,6 +46,9 @@ func (e *Expectation) Cells() []string {
 	if e.In != "" {
 		return []string{e.In}
 	}
+	if e.Kind == "parallelism" {
+		return []string{e.Cell}
+	}
 	return []string{e.Cell, e.Over}
 }
 
@@ -51,7 +60,7 @@ func ParseExpect(x *Expect) (*Expectation, error) {
 	}
 	text = strings.TrimSpace(text)
 	e := &Expectation{Line: x.Line, Text: text}
-	const want = "want speedup A over B >= bound [ideal expr], or speedup \"label A\" over \"label B\" in CELL >= bound"
+	const want = "want speedup A over B >= bound [ideal expr], speedup \"label A\" over \"label B\" in CELL >= bound, or parallelism CELL >= bound"
 	rest, quoted := text, false
 	// word takes the next word, or a quoted string where a label may be.
 	word := func(label bool) (string, bool) {
@@ -77,9 +86,12 @@ func ParseExpect(x *Expect) (*Expectation, error) {
 	switch {
 	case kw == "":
 		return nil, errors.New("empty expectation")
+	case kw == "parallelism":
+		return parseParallelism(e, rest)
 	case kw != "speedup":
 		return nil, fmt.Errorf("unknown expectation %q: %s", kw, want)
 	}
+	e.Kind = kw
 	var ok [4]bool
 	var over string
 	e.Cell, ok[0] = word(true)
@@ -101,23 +113,51 @@ func ParseExpect(x *Expect) (*Expectation, error) {
 	if e.In == "" && quoted {
 		return nil, errors.New("quoted labels name values a cell reports: add in CELL")
 	}
-	// The bound is what follows the operator; "ideal" ends it.
+	if err := parseBound(e, rest); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// parseParallelism parses what follows "parallelism": a cell, >= or <=,
+// the bound and its ideal.
+func parseParallelism(e *Expectation, rest string) (*Expectation, error) {
+	e.Kind = "parallelism"
+	f := strings.Fields(rest)
+	if len(f) < 2 || strings.HasPrefix(f[0], `"`) {
+		return nil, errors.New("malformed expectation: want parallelism CELL >= bound [ideal expr]")
+	}
+	e.Cell, e.Op = f[0], f[1]
+	if e.Op != ">=" && e.Op != "<=" {
+		return nil, fmt.Errorf("comparison %q: want >= or <=", e.Op)
+	}
+	rest = strings.TrimLeft(rest, " \t")
+	rest = strings.TrimLeft(rest[len(e.Cell):], " \t")
+	if err := parseBound(e, rest[len(e.Op):]); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// parseBound parses what follows the operator: the bound, then after
+// "ideal" the ideal.
+func parseBound(e *Expectation, rest string) error {
 	p := &exprParser{src: rest}
 	p.next()
 	var err error
 	if e.Bound, err = p.expr(); err != nil {
-		return nil, fmt.Errorf("bound: %v", err)
+		return fmt.Errorf("bound: %v", err)
 	}
 	if p.tok == "ideal" {
 		p.next()
 		if e.Ideal, err = p.expr(); err != nil {
-			return nil, fmt.Errorf("ideal: %v", err)
+			return fmt.Errorf("ideal: %v", err)
 		}
 	}
 	if p.tok != "" {
-		return nil, fmt.Errorf("unexpected %q after the expression", p.tok)
+		return fmt.Errorf("unexpected %q after the expression", p.tok)
 	}
-	return e, nil
+	return nil
 }
 
 // ParseExpects parses the chapter's expect lines and checks that the cells
@@ -152,7 +192,7 @@ func ParseExpects(ch *Chapter) ([]*Expectation, ErrorList) {
 			}
 			ok = false
 		}
-		if e.Cell == e.Over && ok {
+		if e.Kind == "speedup" && e.Cell == e.Over && ok {
 			what := "a cell's"
 			if e.In != "" {
 				what = "a value's"

@@ -45,6 +45,16 @@ func TestParseExpect(t *testing.T) {
 			at: map[int][2]float64{1: {1.1, 0}},
 		},
 		{
+			line: "parallelism cpu-pool >= 0.7 * min(cores, 20) ideal min(cores, 20) # CPU time over wall time",
+			cell: "cpu-pool", op: ">=", bound: "0.7 * min(cores, 20)", ideal: "min(cores, 20)",
+			at: map[int][2]float64{1: {0.7, 1}, 2: {1.4, 2}},
+		},
+		{
+			line: "parallelism cpu-sync <= 1.2",
+			cell: "cpu-sync", op: "<=", bound: "1.2",
+			at: map[int][2]float64{1: {1.2, 0}},
+		},
+		{
 			line: "speedup a over b <= 10 - (2 - 1) ideal 1_000 / 100",
 			cell: "a", over: "b", op: "<=", bound: "10 - (2 - 1)", ideal: "1000 / 100",
 			at: map[int][2]float64{1: {9, 10}},
@@ -59,6 +69,12 @@ func TestParseExpect(t *testing.T) {
 			assert.Equal(t, tt.over, e.Over)
 			assert.Equal(t, tt.in, e.In)
 			assert.Equal(t, tt.op, e.Op)
+			if tt.over == "" {
+				assert.Equal(t, "parallelism", e.Kind)
+				assert.Equal(t, []string{tt.cell}, e.Cells())
+			} else {
+				assert.Equal(t, "speedup", e.Kind)
+			}
 			assert.Equal(t, tt.bound, e.Bound.String())
 			if tt.ideal == "" {
 				assert.Nil(t, e.Ideal)
@@ -108,6 +124,13 @@ func TestParseExpectErrors(t *testing.T) {
 		{`speedup "" over "b" in c >= 1`, "malformed expectation"},
 		{`speedup "a" over "b" in >= 1`, `comparison "1": want >= or <=`},
 		{`speedup "a" over "b" in`, "in names no cell"},
+		{"parallelism", "malformed expectation: want parallelism CELL"},
+		{"parallelism a", "malformed expectation: want parallelism CELL"},
+		{"parallelism a > 1", `comparison ">": want >= or <=`},
+		{"parallelism a over b >= 1", `comparison "over": want >= or <=`},
+		{`parallelism "a" >= 1`, "malformed expectation"},
+		{"parallelism a >= 1 +", "bound: unexpected end"},
+		{"parallelism a >= 1 ideal", "ideal: unexpected end"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
@@ -144,14 +167,18 @@ func TestParseExpects(t *testing.T) {
 		"speedup \"a\" over \"b\" in frag >= 1\n" +
 		"speedup \"a\" over \"a\" in fast >= 1\n" +
 		"speedup \"a\" over \"b\" in fast >= 1\n" + // line 32
+		"parallelism fast >= 1\n" + // line 33
+		"parallelism frag >= 1\n" +
 		"```\n"
 	ch, err := Parse("x.md", []byte(src))
 	require.NoError(t, err)
 	es, errs := ParseExpects(ch)
-	require.Len(t, es, 2)
+	require.Len(t, es, 3)
 	assert.Equal(t, 24, es[0].Line)
 	assert.Equal(t, 32, es[1].Line)
 	assert.Equal(t, []string{"fast"}, es[1].Cells())
+	assert.Equal(t, 33, es[2].Line)
+	assert.Equal(t, []string{"fast"}, es[2].Cells())
 	var msgs []string
 	for _, e := range errs {
 		msgs = append(msgs, e.Error())
@@ -164,5 +191,6 @@ func TestParseExpects(t *testing.T) {
 		`x.md:29: expect: a cell's speedup over itself`,
 		`x.md:30: expect: cell frag is a fragment: only complete programs (package main) can be timed`,
 		`x.md:31: expect: a value's speedup over itself`,
+		`x.md:34: expect: cell frag is a fragment: only complete programs (package main) can be timed`,
 	}, msgs)
 }

@@ -33,10 +33,17 @@ type Result struct {
 	// ProcessCPU is the CPU time of the process that ran the cell, over
 	// the whole request: compilation and the worker's own work included.
 	// The load probes of timed runs subtract it from the machine's.
-	ProcessCPU time.Duration   `json:"-"`
-	Spans      []timeline.Span `json:"spans,omitempty"`
-	Truncated  bool            `json:"truncated,omitempty"` // output exceeded the cap
-	Other      *Result         `json:"other,omitempty"`     // with -engine=both, the go engine's result it was compared with
+	ProcessCPU time.Duration `json:"-"`
+	// Wait is how long the threads that ran the cell waited for a CPU
+	// (runnable, not running) during the execution, summed over threads,
+	// and Steal how much CPU time the hypervisor took from the machine
+	// meanwhile (in ticks of 10ms); each is negative when unknown. The
+	// timing checks bound the load's effect with them.
+	Wait      time.Duration   `json:"-"`
+	Steal     time.Duration   `json:"-"`
+	Spans     []timeline.Span `json:"spans,omitempty"`
+	Truncated bool            `json:"truncated,omitempty"` // output exceeded the cap
+	Other     *Result         `json:"other,omitempty"`     // with -engine=both, the go engine's result it was compared with
 
 	// Routed says why the cell ran under the Go toolchain when the run's
 	// engine would have had the interpreter run it (engine auto): the

@@ -21,8 +21,10 @@ var ErrNoCells = errors.New("no go cells")
 // Version numbers what a Report records; caches of reports (the
 // site's) key on it, so a change of what is measured, or how, is not
 // hidden behind reports made before. 2: timing verdicts by confidence
-// interval (ExpectResult.Low, High), values a cell reports.
-const Version = 2
+// interval (ExpectResult.Low, High), values a cell reports. 3: verdicts
+// bounded by the load (ExpectResult.Unloaded), parallelism expectations,
+// compiled cells timed over main.
+const Version = 3
 
 // A Report is the outcome of running one chapter: what the site shows and
 // what the runner caches.

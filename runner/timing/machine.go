@@ -3,6 +3,7 @@ package timing
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -146,22 +147,38 @@ func startProbe() loadProbe {
 	return loadProbe{t0: time.Now(), busy0: busy, steal0: steal, self0: selfCPU(), ok: ok}
 }
 
-// others returns the cores the rest of the machine kept busy on average
-// since the probe started, given the CPU time ours (the worker, when a
-// cell ran in one) used outside this process, and how many of them the
-// hypervisor took (steal); ok is false when it cannot be known.
-// /proc/stat counts in ticks of 10ms, our own CPU time is exact: the
-// difference is off by a tick either way (measured on an idle two-core
-// machine over 45ms intervals), a quarter of a core for a short cell, so
-// one tick is given the benefit of the doubt.
-func (p loadProbe) others(ours time.Duration) (cores, steal float64, ok bool) {
+// A loadSample is what a probe saw of the rest of the machine over its
+// interval: the CPU time others used (busy time less ours), of which the
+// hypervisor took steal. /proc/stat counts in ticks of 10ms, our own CPU
+// time is exact: rest is off by about a tick either way (measured on an
+// idle two-core machine over 45ms intervals).
+type loadSample struct {
+	wall, rest, steal time.Duration
+	ok                bool
+}
+
+// measure reads what the rest of the machine used since the probe
+// started, given the CPU time ours (the worker, when a cell ran in one)
+// used outside this process; ok is false when it cannot be known.
+func (p loadProbe) measure(ours time.Duration) loadSample {
 	wall := time.Since(p.t0)
 	busy, stolen, bok := busyCPU()
 	if !p.ok || !bok || wall <= 0 {
-		return 0, 0, false
+		return loadSample{}
 	}
-	rest := busy - p.busy0 - (selfCPU() - p.self0) - ours - time.Second/clockTicks
-	return max(0, rest.Seconds()/wall.Seconds()), max(0, (stolen-p.steal0).Seconds()/wall.Seconds()), true
+	rest := busy - p.busy0 - (selfCPU() - p.self0) - ours
+	return loadSample{wall: wall, rest: rest, steal: max(0, stolen-p.steal0), ok: true}
+}
+
+// cores returns the cores the rest of the machine kept busy on average,
+// and how many of them the hypervisor took (steal). One tick is given the
+// benefit of the doubt: a short cell would otherwise see a quarter of a
+// core that was not there.
+func (s loadSample) cores() (others, steal float64) {
+	if !s.ok {
+		return math.NaN(), math.NaN()
+	}
+	return max(0, (s.rest-time.Second/clockTicks).Seconds()/s.wall.Seconds()), s.steal.Seconds() / s.wall.Seconds()
 }
 
 // OtherLoad sleeps for d and returns how many cores other processes kept
@@ -170,8 +187,9 @@ func (p loadProbe) others(ours time.Duration) (cores, steal float64, ok bool) {
 func OtherLoad(d time.Duration) (cores float64, ok bool) {
 	p := startProbe()
 	time.Sleep(d)
-	cores, _, ok = p.others(0)
-	return cores, ok
+	s := p.measure(0)
+	cores, _ = s.cores()
+	return cores, s.ok
 }
 
 // spinSink keeps the calibration loop from being optimized away.
@@ -221,7 +239,10 @@ func calibrate(n int) (parallelism, capacity float64) {
 		wg.Wait()
 		many := time.Since(t0)
 		p := float64(n) * one.Seconds() / many.Seconds()
-		others, _, _ := probe.others(0)
+		others, _ := probe.measure(0).cores()
+		if math.IsNaN(others) {
+			others = 0
+		}
 		if p > parallelism {
 			parallelism = p
 		}

@@ -32,12 +32,13 @@ func TestBusyCPU(t *testing.T) {
 	for t0 := time.Now(); time.Since(t0) < 50*time.Millisecond; {
 		_ = spin(1000)
 	}
-	others, _, ok := probe.others(0)
-	require.True(t, ok)
+	s := probe.measure(0)
+	require.True(t, s.ok)
+	others, _ := s.cores()
 	assert.GreaterOrEqual(t, others, 0.0)
 	assert.LessOrEqual(t, others, float64(runtime.NumCPU()))
 	// Declaring 10s of CPU as ours leaves nothing for the others.
-	others, _, _ = probe.others(10 * time.Second)
+	others, _ = probe.measure(10 * time.Second).cores()
 	assert.Equal(t, 0.0, others)
 
 	// Another process spinning for 300ms is seen: about one core, less
@@ -46,9 +47,10 @@ func TestBusyCPU(t *testing.T) {
 	require.NoError(t, hog.Start())
 	probe = startProbe()
 	time.Sleep(300 * time.Millisecond)
-	others, _, ok = probe.others(0)
+	s = probe.measure(0)
 	_ = syscall.Kill(hog.Process.Pid, syscall.SIGKILL)
 	_ = hog.Wait()
-	require.True(t, ok)
+	require.True(t, s.ok)
+	others, _ = s.cores()
 	assert.Greater(t, others, 0.6, "a busy process next to us")
 }

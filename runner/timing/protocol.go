@@ -30,11 +30,10 @@ import (
 // to 2.0.
 const snapTolerance = 0.25
 
-// quietOthers is the most CPU other processes may take, in cores, during a
-// timed run that counts as quiet: background daemons stay well under it,
-// a compiler or a test binary goes over. It is small because a cell that
-// uses every core loses whatever the others take (with 0.3, trials on two
-// cores saw a correct pool at 1.40x).
+// quietOthers is the most CPU other processes may take, in cores, for the
+// report to call the machine quiet: background daemons stay well under it,
+// a compiler or a test binary goes over. Verdicts do not depend on it:
+// the load model (load.go) weighs how much load there was.
 const quietOthers = 0.15
 
 // maxRounds is how many quiet rounds an expectation gets, at most, to be
@@ -49,7 +48,7 @@ const confirmPause = time.Second
 // replace them.
 var (
 	calibrateHook = calibrate
-	othersHook    = loadProbe.others
+	sampleHook    = loadProbe.measure
 )
 
 // timingLockName is the file, in os.TempDir(), whose flock serializes timed
@@ -100,12 +99,12 @@ func skipReason(race, short bool) string {
 
 // A timedRun is one timed execution of a cell.
 type timedRun struct {
-	wall    time.Duration
-	stdout  string  // what the run printed, for the values a cell reports
-	others  float64 // cores other processes kept busy meanwhile; NaN if unknown
-	steal   float64 // of which the hypervisor took (steal); NaN if unknown
-	free    float64 // what they left of the machine's CPUs
-	problem string  // the run failed or printed something else
+	wall, cpu time.Duration
+	delay     time.Duration // how long the load can have delayed the run, at most (loadDelay)
+	stdout    string        // what the run printed, for the values a cell reports
+	others    float64       // cores other processes kept busy meanwhile; NaN if unknown
+	steal     float64       // of which the hypervisor took (steal); NaN if unknown
+	problem   string        // the run failed or printed something else
 }
 
 // A round is one run of every timed cell, with the calibration before it.
@@ -293,10 +292,9 @@ func (p *protocol) timeRun(k int, c *chapter.Cell) (timedRun, error) {
 	if err != nil {
 		return timedRun{}, err
 	}
-	tr := timedRun{wall: res.Time, stdout: res.Stdout, others: math.NaN(), free: math.NaN(), steal: math.NaN()}
-	if others, steal, ok := othersHook(probe, max(res.CPU, res.ProcessCPU)); ok {
-		tr.others, tr.steal, tr.free = others, steal, float64(p.machine.CPUs)-others
-	}
+	s := sampleHook(probe, max(res.CPU, res.ProcessCPU))
+	tr := timedRun{wall: res.Time, cpu: res.CPU, stdout: res.Stdout, delay: loadDelay(res.Time, res.Wait, res.Steal, s)}
+	tr.others, tr.steal = s.cores()
 	chapter.Verify(p.ch.Path, goldenFor(c, p.verified[c.Name], p.opts.Update), res)
 	if res.Status != chapter.Pass {
 		tr.problem = fmt.Sprintf("timed run %d of cell %s failed: %s", k+1, c.Name, firstLine(strings.Join(append([]string{res.Error}, res.Problems...), "\n")))
@@ -360,50 +358,51 @@ func confirmed(r, first *ExpectResult, fresh int) {
 	}
 }
 
-// judgeRuns judges one expectation on the rounds, the loud ones (more
-// than quietOthers) left out, with cores from what the load left free
-// (the median over rounds of the lesser of the pair) to the machine's
-// capacity, hi, as package runner's documentation says. decided is false
-// when more rounds may decide.
+// judgeRuns judges one expectation on the rounds, each sample with the
+// range the load model gives it (load.go), the heavy rounds left out
+// unless they are most, with cores from the machine's capacity, as
+// package runner's documentation says. decided is false when more rounds
+// may decide.
 func judgeRuns(e *chapter.Expectation, rounds []round, capacity float64, hi, procs int) (*ExpectResult, bool) {
-	type pair struct{ ratio, free, others, steal float64 }
-	var all, quiet []pair
+	type pair struct {
+		s             Sample
+		others, steal float64
+	}
+	var all, light []pair
 	for _, rd := range rounds {
-		ratio, runs, problem, ok := roundRatio(e, rd)
+		s, runs, problem, ok := roundSample(e, rd)
 		switch {
 		case problem != "":
 			return NewResult(e, ExpectFail, problem), true
 		case !ok:
 			continue // a round measuring other expectations' cells
 		}
-		p := pair{ratio: ratio, free: capacity, others: math.Inf(-1), steal: math.Inf(-1)}
+		p := pair{s: s, others: math.Inf(-1), steal: math.Inf(-1)}
 		for _, tr := range runs {
 			p.others, p.steal = max(p.others, tr.others), max(p.steal, tr.steal)
-			if !math.IsNaN(tr.others) {
-				p.free = min(p.free, tr.free)
-			}
 		}
 		all = append(all, p)
-		if math.IsNaN(p.others) || p.others <= quietOthers {
-			quiet = append(quiet, p)
+		if !s.Heavy {
+			light = append(light, p)
 		}
 	}
-	// A verdict needs most rounds quiet: the load alone can make or break
-	// a ratio.
-	enough := len(quiet) > 0 && 2*len(quiet) >= len(all)
-	use := quiet
+	// A verdict needs most rounds light: a round in which the load may
+	// have taken half a run says nothing about a factor of two.
+	enough := len(light) > 0 && 2*len(light) >= len(all)
+	use := light
 	if !enough {
 		use = all
 	}
-	var samples, free, others, steal []float64
+	var samples []Sample
+	var others, steal []float64
 	for _, p := range use {
-		samples, free, others = append(samples, p.ratio), append(free, p.free), append(others, p.others)
+		samples, others = append(samples, p.s), append(others, p.others)
 		if !math.IsNaN(p.steal) {
 			steal = append(steal, p.steal)
 		}
 	}
-	lo := min(clampCores(snapFloor(Median(free)), procs), hi)
-	r, decided := Judge(e, samples, lo, hi)
+	lo := min(clampCores(snapFloor(capacity), procs), hi)
+	r, decided := JudgeLoaded(e, samples, lo, hi)
 	for _, o := range others {
 		r.Load = append(r.Load, math.Round(o*100)/100)
 	}
@@ -420,10 +419,11 @@ func judgeRuns(e *chapter.Expectation, rounds []round, capacity float64, hi, pro
 		r.Status, decided = ExpectInconclusive, true
 		r.Reason = fmt.Sprintf("one usable core (GOMAXPROCS %d, measured capacity %.2f): a parallel speedup cannot show", procs, capacity)
 	case !enough && len(all) > 0:
-		// Load on the baseline's runs inflates the ratio, load on the
-		// other cell's deflates it: neither verdict can be trusted.
 		r.Status, decided = ExpectInconclusive, true
-		r.Reason = fmt.Sprintf("%s; %d of %d rounds were quiet: the load alone can make or break the ratio", busy, len(quiet), len(all))
+		r.Reason = fmt.Sprintf("in %d of %d rounds the load may have taken more than half a run", len(all)-len(light), len(all))
+		if busy != "" {
+			r.Reason = busy + "; " + r.Reason
+		}
 	case r.Status == ExpectInconclusive && busy != "":
 		r.Reason += " (" + busy + ")"
 	}
@@ -455,50 +455,11 @@ func goldenFor(c *chapter.Cell, first *chapter.Result, update bool) *chapter.Cel
 	return &cc
 }
 
-// roundRatio returns the expectation's ratio in one round, time(Over) /
-// time(Cell) or, for values a cell reports, value(Over) / value(Cell) from
-// the same run, with the runs it comes from. problem says why a run gives
-// none; ok is false when the round did not measure the expectation.
-func roundRatio(e *chapter.Expectation, rd round) (ratio float64, runs []timedRun, problem string, ok bool) {
-	if e.In != "" {
-		tr, ok := rd.runs[e.In]
-		if !ok {
-			return 0, nil, "", false
-		}
-		if tr.problem != "" {
-			return 0, nil, tr.problem, true
-		}
-		a, err := ReportedValue(tr.stdout, e.Cell)
-		if err == nil {
-			var b float64
-			if b, err = ReportedValue(tr.stdout, e.Over); err == nil && a <= 0 {
-				err = fmt.Errorf("%q is %v: no ratio", e.Cell, a)
-			}
-			ratio = b / a
-		}
-		if err != nil {
-			return 0, nil, fmt.Sprintf("a timed run of cell %s: %v", e.In, err), true
-		}
-		return ratio, []timedRun{tr}, "", true
-	}
-	a, aok := rd.runs[e.Cell]
-	b, bok := rd.runs[e.Over]
-	if !aok || !bok {
-		return 0, nil, "", false
-	}
-	for _, tr := range []timedRun{a, b} {
-		if tr.problem != "" {
-			return 0, nil, tr.problem, true
-		}
-	}
-	return b.wall.Seconds() / a.wall.Seconds(), []timedRun{a, b}, "", true
-}
-
 // brokenRun reports whether a timed run of the expectation's cells failed
 // or did not report its values: such a fail needs no confirmation.
 func brokenRun(e *chapter.Expectation, rounds []round) bool {
 	for _, rd := range rounds {
-		if _, _, problem, _ := roundRatio(e, rd); problem != "" {
+		if _, _, problem, _ := roundSample(e, rd); problem != "" {
 			return true
 		}
 	}

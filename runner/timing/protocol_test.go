@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -44,47 +45,68 @@ func TestLockTiming(t *testing.T) {
 	unlock2()
 }
 
+// run is a timed run of wall time w (ms) that the load can have delayed by
+// up to d (ms), while other processes kept o cores busy.
+func run(w, d int, o float64) timedRun {
+	return timedRun{wall: time.Duration(w) * time.Millisecond, cpu: time.Duration(w) * time.Millisecond,
+		delay: time.Duration(d) * time.Millisecond, others: o, steal: 0}
+}
+
 func TestJudgeRuns(t *testing.T) {
 	e, err := chapter.ParseExpect(&chapter.Expect{Line: 9, Text: "speedup par over seq >= 0.8 * min(cores, 20) ideal min(cores, 20)"})
 	require.NoError(t, err)
 	flat, err := chapter.ParseExpect(&chapter.Expect{Line: 10, Text: "speedup par over seq <= 1.2"})
 	require.NoError(t, err)
-	rounds := func(seq, par time.Duration, freeSeq, freePar float64, n int) []round {
+	rounds := func(seq, par timedRun, n int) []round {
 		var rs []round
 		for i := 0; i < n; i++ {
-			rs = append(rs, round{runs: map[string]timedRun{
-				"seq": {wall: seq, free: freeSeq, others: 2 - freeSeq}, "par": {wall: par, free: freePar, others: 2 - freePar}}})
+			rs = append(rs, round{runs: map[string]timedRun{"seq": seq, "par": par}})
 		}
 		return rs
 	}
 	// An idle two-core machine: the verdict is decided.
-	r, decided := judgeRuns(e, rounds(time.Second, 520*time.Millisecond, 1.95, 1.9, 5), 1.98, 2, 2)
+	r, decided := judgeRuns(e, rounds(run(1000, 0, 0), run(520, 0, 0), 5), 1.98, 2, 2)
 	assert.Equal(t, ExpectPass, r.Status, r.Reason)
 	assert.True(t, decided)
-	r, decided = judgeRuns(e, rounds(time.Second, time.Second, 1.95, 1.9, 7), 1.98, 2, 2)
+	r, decided = judgeRuns(e, rounds(run(1000, 0, 0), run(1000, 0, 0), 7), 1.98, 2, 2)
 	assert.Equal(t, ExpectFail, r.Status, "a sequential 'parallel' cell on an idle machine")
 	assert.True(t, decided)
+	assert.Equal(t, "speedup 1.00x is not >= 1.60: over 7 rounds it is at most 1.00 (99% confidence)", r.Reason)
 	// Three rounds are too few for either verdict.
-	r, decided = judgeRuns(e, rounds(time.Second, time.Second, 1.95, 1.9, 3), 1.98, 2, 2)
+	r, decided = judgeRuns(e, rounds(run(1000, 0, 0), run(1000, 0, 0), 3), 1.98, 2, 2)
 	assert.Equal(t, ExpectInconclusive, r.Status)
 	assert.False(t, decided, r.Reason)
 	// Quiet, but the calibration found 1.6 cores' worth (a CPU quota, SMT):
 	// either verdict could be the machine's doing.
-	r, decided = judgeRuns(e, rounds(time.Second, 800*time.Millisecond, 1.9, 1.9, 7), 1.6, 2, 2)
+	r, decided = judgeRuns(e, rounds(run(1000, 0, 0), run(800, 0, 0), 7), 1.6, 2, 2)
 	assert.Equal(t, ExpectInconclusive, r.Status)
 	assert.True(t, decided)
 	assert.Contains(t, r.Reason, "between 1 and 2 usable cores")
-	// Busy during every run: neither a failure nor a pass can be trusted
-	// (load on the baseline made a sequential pool look 2x faster once).
-	r, decided = judgeRuns(e, rounds(time.Second, 1800*time.Millisecond, 1.5, 1.6, 5), 1.98, 2, 2)
+
+	// Light load does not void a round: a quarter of a core took up to 60ms
+	// of the pool's run and 20ms of the baseline's, which the least
+	// favourable correction leaves at (1000-20)/560 = 1.75.
+	r, decided = judgeRuns(e, rounds(run(1000, 20, 0.25), run(560, 60, 0.25), 5), 1.98, 2, 2)
+	assert.Equal(t, ExpectPass, r.Status, r.Reason)
+	assert.True(t, decided)
+	assert.Equal(t, []float64{0.25, 0.25, 0.25, 0.25, 0.25}, r.Load)
+	assert.InDelta(t, 1.75, r.Low, 0.01, "the interval includes the load's margin")
+	// Nor does it save a regression: at most 1000/(1000-60) = 1.06.
+	r, decided = judgeRuns(e, rounds(run(1000, 20, 0.25), run(1000, 60, 0.25), 7), 1.98, 2, 2)
+	assert.Equal(t, ExpectFail, r.Status, r.Reason)
+	assert.True(t, decided)
+	// A load that could explain the gap: 1.50x as measured, but the pool
+	// may have lost 250ms of its 667ms.
+	rs := rounds(run(1000, 0, 0.4), run(667, 250, 0.4), 7)
+	r, decided = judgeRuns(e, rs, 1.98, 2, 2)
 	assert.Equal(t, ExpectInconclusive, r.Status)
-	assert.True(t, decided, "a busy machine ends the measurement")
-	assert.Contains(t, r.Reason, "0 of 5 rounds were quiet: the load alone can make or break the ratio")
-	r, _ = judgeRuns(e, rounds(time.Second, 480*time.Millisecond, 1.5, 1.6, 5), 1.98, 2, 2)
+	assert.False(t, decided, "more rounds may still decide")
+	assert.Contains(t, r.Reason, "the load could explain the gap: over 7 rounds the speedup is 1.50 as measured, between 1.50 and 2.40 without the load")
+	assert.Contains(t, r.Reason, "(other processes kept 0.4 cores busy)")
+	r, decided = judgeRuns(e, rounds(run(1000, 0, 0.4), run(667, 250, 0.4), 10), 1.98, 2, 2)
 	assert.Equal(t, ExpectInconclusive, r.Status)
-	assert.NotContains(t, r.Reason, "hypervisor")
+	assert.True(t, decided, "more rounds narrow the confidence, not the load's margin")
 	// Steal time is named: the host, not a process, took the cores.
-	rs := rounds(time.Second, 520*time.Millisecond, 1.7, 1.7, 5)
 	for _, rd := range rs {
 		for k, tr := range rd.runs {
 			tr.steal = 0.2
@@ -92,14 +114,21 @@ func TestJudgeRuns(t *testing.T) {
 		}
 	}
 	r, _ = judgeRuns(e, rs, 1.98, 2, 2)
-	assert.Contains(t, r.Reason, "other processes kept 0.3 cores busy (the hypervisor took 0.20 of them: steal time)")
-	// The quiet rounds decide when they are most: the busy ones are left out.
-	rs = rounds(time.Second, time.Second, 1.5, 1.6, 12)
+	assert.Contains(t, r.Reason, "other processes kept 0.4 cores busy (the hypervisor took 0.20 of them: steal time)")
+	// Heavy load during every run: a round in which the load may have
+	// taken half a run says nothing about a factor of two.
+	r, decided = judgeRuns(e, rounds(run(1000, 100, 1), run(1000, 600, 1), 5), 1.98, 2, 2)
+	assert.Equal(t, ExpectInconclusive, r.Status)
+	assert.True(t, decided, "a busy machine ends the measurement")
+	assert.Equal(t, "other processes kept 1.0 cores busy; in 5 of 5 rounds the load may have taken more than half a run", r.Reason)
+	// The light rounds decide when they are most: the heavy ones are left
+	// out.
+	rs = rounds(run(1000, 0, 1), run(1000, 600, 1), 12)
 	for i := 0; i < 12; i += 2 {
-		rs[i].runs = map[string]timedRun{"seq": {wall: time.Second, free: 1.95, others: 0.05}, "par": {wall: 990 * time.Millisecond, free: 1.95, others: 0.05}}
+		rs[i].runs = map[string]timedRun{"seq": run(1000, 0, 0.05), "par": run(990, 0, 0.05)}
 	}
 	r, decided = judgeRuns(e, rs, 1.98, 2, 2)
-	assert.Equal(t, ExpectInconclusive, r.Status, "six quiet rounds are too few for a fail")
+	assert.Equal(t, ExpectInconclusive, r.Status, "six light rounds are too few for a fail")
 	assert.False(t, decided)
 	rs = append(rs, rs[:2]...)
 	r, decided = judgeRuns(e, rs, 1.98, 2, 2)
@@ -108,36 +137,29 @@ func TestJudgeRuns(t *testing.T) {
 	assert.Len(t, r.Samples, 7)
 	assert.Equal(t, 1/0.99, r.Samples[0])
 	assert.Equal(t, []float64{0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05}, r.Load)
-	// Fewer than half quiet is not enough.
+	// Fewer than half light is not enough.
 	r, _ = judgeRuns(e, rs[1:6], 1.98, 2, 2)
 	assert.Equal(t, ExpectInconclusive, r.Status, r.Reason)
-	assert.Contains(t, r.Reason, "2 of 5 rounds were quiet")
+	assert.Contains(t, r.Reason, "in 3 of 5 rounds the load may have taken more than half a run")
 	// Rounds that measured other cells are not counted.
-	rs = rounds(time.Second, 520*time.Millisecond, 1.95, 1.9, 5)
-	rs = append(rs, round{runs: map[string]timedRun{"other": {wall: time.Second}}})
+	rs = rounds(run(1000, 0, 0), run(520, 0, 0), 5)
+	rs = append(rs, round{runs: map[string]timedRun{"other": run(1000, 0, 0)}})
 	r, _ = judgeRuns(e, rs, 1.98, 2, 2)
 	assert.Equal(t, ExpectPass, r.Status, r.Reason)
 	assert.Len(t, r.Samples, 5)
-	// A bound without cores is judged on the quiet rounds too.
-	r, _ = judgeRuns(flat, rounds(time.Second, time.Second, 1.9, 1.9, 5), 1.98, 2, 2)
-	assert.Equal(t, ExpectPass, r.Status)
-	r, _ = judgeRuns(flat, rounds(time.Second, time.Second, 1.0, 1.33, 5), 1.98, 2, 2)
+	// A bound without cores: load on both cells, both corrections inside.
+	r, _ = judgeRuns(flat, rounds(run(1000, 50, 0.3), run(1000, 50, 0.3), 5), 1.98, 2, 2)
+	assert.Equal(t, ExpectPass, r.Status, r.Reason)
+	r, _ = judgeRuns(flat, rounds(run(1000, 300, 0.6), run(1000, 300, 0.6), 10), 1.98, 2, 2)
 	assert.Equal(t, ExpectInconclusive, r.Status)
-	assert.Contains(t, r.Reason, "other processes kept 1.0 cores busy")
-	// Unknown load (no /proc/stat): the calibration's capacity decides.
-	rs = rounds(time.Second, time.Second, 2, 2, 7)
-	for _, rd := range rs {
-		rd.runs["seq"], rd.runs["par"] = timedRun{wall: time.Second, free: math.NaN(), others: math.NaN()}, timedRun{wall: time.Second, free: math.NaN(), others: math.NaN()}
-	}
-	r, _ = judgeRuns(e, rs, 1.98, 2, 2)
-	assert.Equal(t, ExpectFail, r.Status)
+	assert.Contains(t, r.Reason, "the load could explain the gap")
 	// One usable core cannot show a parallel speedup.
-	r, decided = judgeRuns(e, rounds(time.Second, time.Second, 1, 1, 3), 1, 1, 1)
+	r, decided = judgeRuns(e, rounds(run(1000, 0, 0), run(1000, 0, 0), 3), 1, 1, 1)
 	assert.Equal(t, ExpectInconclusive, r.Status)
 	assert.True(t, decided)
 	assert.Contains(t, r.Reason, "one usable core")
 	// A timed run that failed fails the expectation.
-	rs = rounds(time.Second, time.Second, 2, 2, 2)
+	rs = rounds(run(1000, 0, 0), run(1000, 0, 0), 2)
 	rs[1].runs["par"] = timedRun{wall: time.Second, problem: "timed run 2 of cell par failed: panic: boom"}
 	r, decided = judgeRuns(e, rs, 2, 2, 2)
 	assert.Equal(t, ExpectFail, r.Status)
@@ -146,24 +168,119 @@ func TestJudgeRuns(t *testing.T) {
 	assert.True(t, brokenRun(e, rs))
 	assert.False(t, brokenRun(e, rs[:1]))
 
-	// Values a cell reports: the ratio comes from one run's output.
+	// Values a cell reports: the ratio comes from one run's output, the
+	// run's delay bounding each duration's.
 	v, err := chapter.ParseExpect(&chapter.Expect{Line: 11, Text: `speedup "at once" over "in a row" in cl >= 3 ideal 4`})
 	require.NoError(t, err)
 	rs = nil
 	for i := 0; i < 5; i++ {
-		rs = append(rs, round{runs: map[string]timedRun{"cl": {wall: time.Second, stdout: fmt.Sprintf("in a row: 80ms\nat once: %dms\n", 20+i), free: 1.95, others: 0.05}}})
+		tr := run(1000, 0, 0.05)
+		tr.stdout = fmt.Sprintf("in a row: 80ms\nat once: %dms\n", 20+i)
+		rs = append(rs, round{runs: map[string]timedRun{"cl": tr}})
 	}
 	r, decided = judgeRuns(v, rs, 1.98, 2, 2)
 	assert.Equal(t, ExpectPass, r.Status, r.Reason)
 	assert.True(t, decided)
 	assert.InDelta(t, 80.0/22, r.Ratio, 0.01)
 	assert.Equal(t, `speedup "at once" over "in a row" in cl: 3.64x [3.33, 4.00] over 5 rounds (bound >= 3.00, ideal 4.00; 91% of ideal)`, r.Summary())
+	for _, rd := range rs {
+		tr := rd.runs["cl"]
+		tr.delay = 10 * time.Millisecond
+		rd.runs["cl"] = tr
+	}
+	r, _ = judgeRuns(v, rs, 1.98, 2, 2)
+	assert.Equal(t, ExpectInconclusive, r.Status, "70ms over 22ms could be 3.2, or 80ms over 12ms: %s", r.Reason)
+	assert.InDelta(t, 70.0/24, r.Unloaded[4][0], 0.01)
+	assert.InDelta(t, 80.0/14, r.Unloaded[4][1], 0.01)
 	rs[3].runs["cl"] = timedRun{wall: time.Second, stdout: "in a row: 80ms\n"}
 	r, decided = judgeRuns(v, rs, 1.98, 2, 2)
 	assert.Equal(t, ExpectFail, r.Status)
 	assert.True(t, decided)
 	assert.Equal(t, `a timed run of cell cl: no line of output starts with "at once"`, r.Reason)
 	assert.True(t, brokenRun(v, rs), "a run that does not report its values needs no confirmation")
+}
+
+// TestJudgeParallelism: CPU time over wall time, the cores a cell kept
+// busy, which load barely moves: a pool keeps 1.75 of two cores busy
+// beside a quarter core of load, a sequential one 1.0 whatever the load.
+func TestJudgeParallelism(t *testing.T) {
+	e, err := chapter.ParseExpect(&chapter.Expect{Line: 3, Text: "parallelism par >= 0.7 * min(cores, 20) ideal min(cores, 20)"})
+	require.NoError(t, err)
+	rounds := func(tr timedRun, n int) []round {
+		var rs []round
+		for i := 0; i < n; i++ {
+			rs = append(rs, round{runs: map[string]timedRun{"par": tr}})
+		}
+		return rs
+	}
+	pool := run(600, 60, 0.25)
+	pool.cpu = 1050 * time.Millisecond
+	r, decided := judgeRuns(e, rounds(pool, 5), 1.98, 2, 2)
+	assert.Equal(t, ExpectPass, r.Status, r.Reason)
+	assert.True(t, decided)
+	assert.Equal(t, "parallelism par: 1.75 [1.75, 1.94] over 5 rounds (bound >= 1.40, ideal 2.00; 88% of ideal)", r.Summary())
+	seq := run(1000, 60, 0.25)
+	r, _ = judgeRuns(e, rounds(seq, 7), 1.98, 2, 2)
+	assert.Equal(t, ExpectFail, r.Status, r.Reason)
+	assert.Equal(t, "parallelism 1.00 is not >= 1.40: over 7 rounds it is at most 1.06 (99% confidence)", r.Reason)
+	assert.Equal(t, "parallelism", r.Kind)
+	// A hog on one core: the pool could have run three times as fast.
+	hogged := run(900, 600, 1)
+	hogged.cpu = 1200 * time.Millisecond
+	r, _ = judgeRuns(e, rounds(hogged, 7), 1.98, 2, 2)
+	assert.Equal(t, ExpectInconclusive, r.Status, r.Reason)
+}
+
+// TestLoadDelay: the bound on how long the load delayed a run is the
+// lesser of what the run's threads waited (plus steal) and what other
+// processes used; a run nothing is known of is taken as measured.
+func TestLoadDelay(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	tick := time.Second / clockTicks
+	probe := func(rest, steal int) loadSample {
+		return loadSample{wall: time.Second, rest: ms(rest), steal: ms(steal), ok: true}
+	}
+	assert.Equal(t, ms(40), loadDelay(ms(500), ms(30), ms(10), probe(500, 10)), "the threads waited 30ms and 10ms were stolen")
+	assert.Equal(t, tick, loadDelay(ms(500), ms(400), 0, probe(0, 0)), "the cell's threads took turns: no other process to blame")
+	assert.Equal(t, ms(100)+tick, loadDelay(ms(500), -1, -1, probe(100, 0)), "no schedstat: what the others used")
+	assert.Equal(t, ms(50), loadDelay(ms(500), ms(30), -1, probe(500, 20)), "steal unknown to the run: the probe's")
+	assert.Equal(t, ms(500), loadDelay(ms(500), ms(900), 0, probe(2000, 0)), "at most the run")
+	assert.Equal(t, time.Duration(0), loadDelay(ms(500), -1, -1, loadSample{}), "nothing known")
+	assert.Equal(t, ms(30), loadDelay(ms(500), ms(30), 0, loadSample{}), "no /proc/stat, but schedstat")
+}
+
+// TestJudgeLoadedConservative: whatever the ratios without load are,
+// inside the ranges the samples give, a pass on the ranges is a pass on
+// them and a fail on the ranges a fail on them.
+func TestJudgeLoadedConservative(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, text := range []string{"speedup a over b >= 1.6", "speedup a over b <= 1.2"} {
+		e, err := chapter.ParseExpect(&chapter.Expect{Text: text})
+		require.NoError(t, err)
+		seen := map[ExpectStatus]int{}
+		for trial := 0; trial < 2000; trial++ {
+			n := 5 + rng.IntN(20)
+			center := 0.8 + rng.Float64()*1.4
+			var samples []Sample
+			var truth []float64
+			for i := 0; i < n; i++ {
+				r0 := center * math.Exp(rng.NormFloat64()*0.08)
+				lo, hi := r0*(1-rng.Float64()*0.15), r0*(1+rng.Float64()*0.15)
+				samples = append(samples, Sample{Ratio: lo + rng.Float64()*(hi-lo), Low: lo, High: hi})
+				truth = append(truth, r0)
+			}
+			loaded, _ := JudgeLoaded(e, samples, 2, 2)
+			exact, _ := Judge(e, truth, 2, 2)
+			seen[loaded.Status]++
+			switch loaded.Status {
+			case ExpectPass, ExpectFail:
+				require.Equal(t, loaded.Status, exact.Status, "%s: %v", text, samples)
+			}
+		}
+		assert.Greater(t, seen[ExpectPass], 100, "%s: %v", text, seen)
+		assert.Greater(t, seen[ExpectFail], 100, "%s: %v", text, seen)
+		assert.Greater(t, seen[ExpectInconclusive], 100, "%s: %v", text, seen)
+	}
 }
 
 // TestConfirmFail: rounds are measured in batches until the verdict is
@@ -181,11 +298,13 @@ func TestConfirmFail(t *testing.T) {
 	require.Empty(t, errs)
 	results := map[string]*chapter.Result{"seq": {Status: chapter.Pass}, "par": {Status: chapter.Pass}}
 	// An idle two-core machine.
-	defer func(c func(int) (float64, float64), o func(loadProbe, time.Duration) (float64, float64, bool)) {
-		calibrateHook, othersHook = c, o
-	}(calibrateHook, othersHook)
+	defer func(c func(int) (float64, float64), o func(loadProbe, time.Duration) loadSample) {
+		calibrateHook, sampleHook = c, o
+	}(calibrateHook, sampleHook)
 	calibrateHook = func(int) (float64, float64) { return 2, 2 }
-	othersHook = func(loadProbe, time.Duration) (float64, float64, bool) { return 0.01, 0, true }
+	sampleHook = func(loadProbe, time.Duration) loadSample {
+		return loadSample{wall: time.Second, rest: 10 * time.Millisecond, ok: true}
+	}
 
 	// fake returns par's wall time for its n-th run; seq always takes
 	// 10ms.

@@ -21,8 +21,12 @@ const (
 
 // An ExpectResult is what checking one expectation found.
 type ExpectResult struct {
-	Line    int          `json:"line"`
-	Text    string       `json:"text"`
+	Line int    `json:"line"`
+	Text string `json:"text"`
+	Kind string `json:"kind,omitempty"` // "parallelism", or "" for speedup
+	// Engine is the engine that ran the timed cells, when a run checks
+	// the expectations under two (-engine=both); "" otherwise.
+	Engine  string       `json:"engine,omitempty"`
 	Cell    string       `json:"cell"`
 	Over    string       `json:"over"`
 	In      string       `json:"in,omitempty"`
@@ -33,12 +37,17 @@ type ExpectResult struct {
 	Samples []float64    `json:"samples,omitempty"` // the paired ratios, in run order
 	// Low and High bound the ratio with 90% confidence (5% each side,
 	// see RatioEstimate); both 0 when the samples are too few.
-	Low   float64   `json:"low,omitempty"`
-	High  float64   `json:"high,omitempty"`
-	Load  []float64 `json:"load,omitempty"`  // cores other processes kept busy during each pair
-	Bound float64   `json:"bound,omitempty"` // at Cores
-	Ideal float64   `json:"ideal,omitempty"` // at Cores; 0 when the line names none
-	Cores int       `json:"cores,omitempty"` // the value of cores Bound and Ideal were evaluated with
+	Low  float64   `json:"low,omitempty"`
+	High float64   `json:"high,omitempty"`
+	Load []float64 `json:"load,omitempty"` // cores other processes kept busy during each pair
+	// Unloaded is, for each sample, the range in which the ratio without
+	// other processes' load lies (package runner's documentation,
+	// "Load"); a high end of 0 is unbounded. Low and High above are the
+	// confidence bounds of these ranges' ends.
+	Unloaded [][2]float64 `json:"unloaded,omitempty"`
+	Bound    float64      `json:"bound,omitempty"` // at Cores
+	Ideal    float64      `json:"ideal,omitempty"` // at Cores; 0 when the line names none
+	Cores    int          `json:"cores,omitempty"` // the value of cores Bound and Ideal were evaluated with
 	// CoresRange is the range of core counts the load during the runs
 	// allows, when it is more than one value: "1-2".
 	CoresRange string `json:"cores_range,omitempty"`
@@ -53,13 +62,20 @@ type ExpectResult struct {
 // the bracket being the ratio's 90% confidence interval.
 func (r *ExpectResult) Summary() string {
 	s := fmt.Sprintf("speedup %s over %s", r.Cell, r.Over)
-	if r.In != "" {
+	unit := "x"
+	switch {
+	case r.Kind == "parallelism":
+		s, unit = "parallelism "+r.Cell, ""
+	case r.In != "":
 		s = fmt.Sprintf("speedup %q over %q in %s", r.Cell, r.Over, r.In)
+	}
+	if r.Engine != "" {
+		s += " (" + r.Engine + ")"
 	}
 	if len(r.Samples) == 0 {
 		return s
 	}
-	s += fmt.Sprintf(": %.2fx", r.Ratio)
+	s += fmt.Sprintf(": %.2f%s", r.Ratio, unit)
 	if r.High > 0 {
 		s += fmt.Sprintf(" [%.2f, %.2f]", r.Low, r.High)
 	}
@@ -86,5 +102,9 @@ func NewResult(e *chapter.Expectation, status ExpectStatus, reason string) *Expe
 
 // newResult starts the result of checking e.
 func newResult(e *chapter.Expectation) *ExpectResult {
-	return &ExpectResult{Line: e.Line, Text: e.Text, Cell: e.Cell, Over: e.Over, In: e.In, Op: e.Op}
+	r := &ExpectResult{Line: e.Line, Text: e.Text, Cell: e.Cell, Over: e.Over, In: e.In, Op: e.Op}
+	if e.Kind == "parallelism" {
+		r.Kind = e.Kind
+	}
+	return r
 }

@@ -45,7 +45,7 @@ func TestJudge(t *testing.T) {
 		{"a fail needs more than a pass", pool, rep(1.0, 5), 2, 2, ExpectInconclusive, false, "", "5 rounds do not decide"},
 		{"median resists one outlier", pool, []float64{1.9, 0.6, 1.95, 1.92, 1.97, 1.93, 1.99, 1.91, 1.94, 1.96}, 2, 2, ExpectPass, true, "", ""},
 		{"straddling the bound", pool, []float64{1.5, 1.7, 1.55, 1.65, 1.58, 1.62, 1.52, 1.68, 1.59, 1.61}, 2, 2, ExpectInconclusive, false, "",
-			"10 rounds do not decide: the ratio is between 1.55 and 1.64 (90% confidence), the bound >= 1.60 is inside"},
+			"10 rounds do not decide: the speedup is between 1.55 and 1.64 (90% confidence), the bound >= 1.60 is inside"},
 		{"sequential on 1", pool, rep(1.0, 5), 1, 1, ExpectPass, true, "", ""},
 		{"loaded: 1 or 2 cores", pool, rep(1.3, 7), 1, 2, ExpectInconclusive, true,
 			"speedup p over s: 1.31x [1.30, 1.31] over 7 rounds (bound >= 1.60, ideal 2.00; 65% of ideal; cores 1-2)",

@@ -19,6 +19,13 @@ import (
 //	waiting in a row: 80.9ms
 //	waiting   at once:  20.4ms
 func ReportedValue(stdout, label string) (float64, error) {
+	v, _, err := reportedValue(stdout, label)
+	return v, err
+}
+
+// reportedValue is ReportedValue, and says whether the value is a
+// duration.
+func reportedValue(stdout, label string) (v float64, duration bool, err error) {
 	label = strings.Join(strings.Fields(label), " ")
 	for _, line := range strings.Split(stdout, "\n") {
 		line = strings.Join(strings.Fields(line), " ")
@@ -29,15 +36,16 @@ func ReportedValue(stdout, label string) (float64, error) {
 		if loc := chapter.DurationRe.FindStringSubmatchIndex(rest); loc != nil {
 			d, err := time.ParseDuration(strings.NewReplacer("µs", "us", "μs", "us").Replace(rest[loc[2*1+1]:loc[1]]))
 			if err == nil {
-				return d.Seconds(), nil
+				return d.Seconds(), true, nil
 			}
 		}
 		if m := numberRe.FindString(rest); m != "" {
-			return strconv.ParseFloat(m, 64)
+			v, err := strconv.ParseFloat(m, 64)
+			return v, false, err
 		}
-		return 0, fmt.Errorf("the line %q reports no number or duration", line)
+		return 0, false, fmt.Errorf("the line %q reports no number or duration", line)
 	}
-	return 0, fmt.Errorf("no line of output starts with %q", label)
+	return 0, false, fmt.Errorf("no line of output starts with %q", label)
 }
 
 var numberRe = regexp.MustCompile(`-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?`)

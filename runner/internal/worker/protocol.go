@@ -38,7 +38,12 @@ type Response struct {
 	Time       time.Duration    `json:"time"`
 	CPU        time.Duration    `json:"cpu"`
 	ProcessCPU time.Duration    `json:"process_cpu"` // the worker's, from request to response
-	Leftover   int              `json:"leftover"`    // goroutines still running after the cell
+	// Wait is how long the worker's threads waited for a CPU during the
+	// execution, summed over threads (schedstat), and Steal the machine's
+	// steal time meanwhile; each -1 when unknown.
+	Wait     time.Duration `json:"wait"`
+	Steal    time.Duration `json:"steal"`
+	Leftover int           `json:"leftover"` // goroutines still running after the cell
 	// LeftoverFDs lists the descriptors a program left open ("N -> target"
 	// as in /proc/self/fd), which the worker holds until it is replaced.
 	LeftoverFDs []string        `json:"leftover_fds,omitempty"`

@@ -349,7 +349,9 @@ func (w *state) runPiece(i *interp.Interpreter, req *Request, p piece, resp *Res
 			w.imports[s.String()] = true
 		}
 	}
+	load := readLoad()
 	kind, msg, d, cpu := execute(i, prog)
+	load.add(resp)
 	resp.Time += d
 	resp.CPU += cpu
 	resp.FailKind, resp.Error = kind, msg
