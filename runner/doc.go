@@ -97,7 +97,10 @@ A cell may have up to two output blocks, one per stream: output (or
 output stdout) is compared with what the cell wrote to standard output,
 output stderr with what it wrote to standard error. The word unordered
 after the stream compares lines as a multiset, as Go's "Unordered output"
-examples do.
+examples do. A mismatch whose lines are the same in another order says so
+and suggests the flag. -update never adds the flag, and keeps it: to record
+an unordered output, write the empty block by hand (```output unordered,
+then the closing fence) and run -update, which fills it.
 
 Comparison rules, applied to both the golden and the captured text:
 

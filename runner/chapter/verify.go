@@ -38,8 +38,8 @@ func Verify(path string, c *Cell, r *Result) {
 		if o.Unordered {
 			what += " (unordered)"
 		}
-		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: %s\n%s", o.posIn(path), c.Name, what,
-			Diff("want", o.Text, "got", got)))
+		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: %s\n%s%s", o.posIn(path), c.Name, what,
+			Diff("want", o.Text, "got", got), unorderedHint(o, got)))
 	}
 	if r.Truncated && len(c.Outputs) > 0 {
 		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: output truncated: it exceeded the runner's cap", pos, c.Name))
@@ -48,6 +48,20 @@ func Verify(path string, c *Cell, r *Result) {
 	if len(r.Problems) > 0 {
 		r.Status = Fail
 	}
+}
+
+// unorderedHint suggests the unordered flag when an ordered block holds the
+// lines the run printed, in another order: goroutines printing in the order
+// the scheduler picks is the usual reason, and the flag is the remedy.
+func unorderedHint(o *Output, got string) string {
+	if o.Unordered || !Match(o.Text, got, true) {
+		return ""
+	}
+	info := "output"
+	if o.Stream == "stderr" {
+		info += " stderr"
+	}
+	return fmt.Sprintf("\nhint: the same lines in another order: if their order is up to the scheduler, write the block as ```%s unordered", info)
 }
 
 // failMsg is the failure message without the kind the runner prefixed
