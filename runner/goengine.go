@@ -50,6 +50,7 @@ type goEngine struct {
 	opts    *Options
 	goCmd   string // the go command
 	dir     string // the temporary module
+	scratch *scratchDir
 	nonce   string // makes the fragments' fences unforgeable
 	seq     int
 	session []*goFragment // fragments that ran without failing
@@ -82,13 +83,14 @@ func newGoEngine(ch *chapter.Chapter, opts *Options) (*goEngine, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "book-go-")
+	sd, err := newScratchDir("book-go-")
 	if err != nil {
 		return nil, err
 	}
-	e := &goEngine{ch: ch, opts: opts, goCmd: goCmd, dir: dir, nonce: newNonce()}
+	dir := sd.path
+	e := &goEngine{ch: ch, opts: opts, goCmd: goCmd, dir: dir, scratch: sd, nonce: newNonce()}
 	if err := writeCellModule(dir, root); err != nil {
-		os.RemoveAll(dir)
+		sd.remove()
 		return nil, err
 	}
 	return e, nil
@@ -96,7 +98,7 @@ func newGoEngine(ch *chapter.Chapter, opts *Options) (*goEngine, error) {
 
 func (e *goEngine) Name() string { return "go" }
 
-func (e *goEngine) Close() error { return os.RemoveAll(e.dir) }
+func (e *goEngine) Close() error { return e.scratch.remove() }
 
 // Run builds and runs one cell.
 func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, error) {

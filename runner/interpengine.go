@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -40,7 +41,8 @@ const workerEnv = worker.Env
 type interpEngine struct {
 	ch      *chapter.Chapter
 	opts    *Options
-	dir     string          // the scratch working directory of the workers
+	dir     string // the scratch working directory of the workers
+	scratch *scratchDir
 	sess    *workerProc     // runs fragments
 	prog    *workerProc     // runs complete programs
 	session []*chapter.Cell // fragments that ran without failing
@@ -50,11 +52,16 @@ type interpEngine struct {
 }
 
 func newInterpEngine(ch *chapter.Chapter, opts *Options) (*interpEngine, error) {
-	dir, err := os.MkdirTemp("", "book-cells-")
+	dir, err := newScratchDir("book-cells-")
 	if err != nil {
 		return nil, err
 	}
-	return &interpEngine{ch: ch, opts: opts, dir: dir}, nil
+	work := filepath.Join(dir.path, "work")
+	if err := os.Mkdir(work, 0o755); err != nil {
+		dir.remove()
+		return nil, err
+	}
+	return &interpEngine{ch: ch, opts: opts, dir: work, scratch: dir}, nil
 }
 
 func (e *interpEngine) Name() string { return "yaegi" }
@@ -66,7 +73,7 @@ func (e *interpEngine) Close() error {
 			*w = nil
 		}
 	}
-	return os.RemoveAll(e.dir)
+	return e.scratch.remove()
 }
 
 func (e *interpEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, error) {

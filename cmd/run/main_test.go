@@ -88,6 +88,16 @@ var (
 	buildErr  error
 )
 
+// TestMain removes the command built for the tests, so that nothing is
+// left in the temporary directory.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
 // buildRun builds the command once for the package's tests.
 func buildRun(t *testing.T) string {
 	buildOnce.Do(func() {
