@@ -34,8 +34,8 @@ attributes:
 	                   does not create one, and -engine=both compares only how
 	                   it ends.
 	fails="KIND"       the cell is expected to fail, and the failure is what is
-	fails="KIND: msg"  checked. KIND is one of compile, panic, exit, timeout,
-	                   race. With ": msg", the failure's message must start with
+	fails="KIND: msg"  checked. KIND is one of compile, panic, fatal, exit,
+	                   timeout, race, memory. With ": msg", the failure's message must start with
 	                   msg (for example fails="panic: boom",
 	                   fails="exit: exit status 3").
 	engine="go"        the cell needs the Go toolchain (for what the
@@ -123,12 +123,12 @@ A run that does not end normally ends in one of these ways
 	compile      the cell does not build: a compile error at the chapter's
 	             line, or a construct the rewrite cannot give Go's
 	             semantics (see Engines)
-	panic        a panic in main or in any goroutine the cell started, or
-	             a fatal error of the runtime ("fatal error: all goroutines
-	             are asleep - deadlock!" under the go engine)
+	panic        a panic in main or in any goroutine the cell started
+	fatal        a fatal error of the Go runtime, which no recover stops:
+	             "fatal error: all goroutines are asleep - deadlock!",
+	             "fatal error: concurrent map writes", ...
 	exit         os.Exit or log.Fatal with a non-zero status
-	timeout      the cell's timeout passed (under the interpreter, a
-	             deadlock too: the worker has goroutines of its own)
+	timeout      the cell's timeout passed
 	race         the race detector found a data race (cells with race)
 	memory       the cell exceeded the memory limit (2 GiB)
 	crash        the process that ran the cell died with no reason the
@@ -137,9 +137,33 @@ A run that does not end normally ends in one of these ways
 
 A cell fails when its run ends in any of these ways, or when its output
 differs from the golden output. A cell with fails="KIND" passes exactly when
-it fails that way; KIND is one of the first six: crash and interrupted are
-the runner's conditions, not behaviour a chapter can promise. Output
-captured up to a failure is kept and reported.
+it fails that way; KIND is one of the first seven: crash and interrupted are
+the runner's conditions, not behaviour a chapter can promise. The message
+of fails="KIND: msg" is matched against the failure's message without its
+kind: "boom" for "panic: boom", "all goroutines are asleep" for "fatal
+error: all goroutines are asleep - deadlock!". Output captured up to a
+failure is kept and reported; the runtime's own report of a panic or a
+fatal error (its line and the goroutine dump) is not output, but the
+failure's message.
+
+Deadlocks end the same way under both engines. The Go runtime stops a
+program whose goroutines are all blocked with nothing left to wake them;
+the interpreter's worker has goroutines of its own, which the runtime's
+check would count, so the worker watches the cell's goroutines instead:
+when every goroutine the cell (and the session's earlier fragments)
+started is blocked on a channel, a select or package sync (chan receive,
+chan send, select, sync.Mutex.Lock, sync.WaitGroup.Wait, semacquire, ...),
+twice in a row 20ms apart, and nothing could wake one (no goroutine
+sleeps, waits for I/O or in a system call, and no timer is pending: the
+cell made no time.Timer, time.Ticker, time.AfterFunc or time.Tick, and
+every time.After and context deadline it made has passed), the cell fails
+at once with the runtime's "fatal error: all goroutines are asleep -
+deadlock!" (kind fatal). The check is conservative: where it cannot tell,
+the cell runs to its timeout, as a Go program with a live timer or
+listener does. One case differs from Go, which counts a Timer or Ticker
+only while a goroutine waits on its channel: a deadlocked cell that made
+one the worker counts it anyway and times out, where go run reports the
+deadlock; -engine=both says the engines disagree.
 
 # Timing expectations
 

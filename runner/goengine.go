@@ -535,7 +535,7 @@ func (e *goEngine) classify(res *chapter.Result, ps *os.ProcessState, timedOut b
 		res.Stderr = frameOffRe.ReplaceAllString(errOut, "$1")
 	case status == 0:
 	case status == 2 && at >= 0:
-		res.FailKind, res.Error = chapter.FailPanic, crash
+		res.FailKind, res.Error = crashKind(crash), crash
 		res.Stderr = errOut[:at]
 		if strings.HasPrefix(crash, "fatal error: ") && strings.Contains(crash, "out of memory") {
 			res.FailKind = chapter.FailMemory

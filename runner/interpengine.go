@@ -162,7 +162,7 @@ func (e *interpEngine) exec(ctx context.Context, w *workerProc, c *chapter.Cell)
 		res.FailKind, res.Error = resp.FailKind, resp.Error
 		res.Time, res.CPU, res.ProcessCPU, res.Spans = resp.Time, resp.CPU, resp.ProcessCPU, resp.Spans
 		switch resp.FailKind {
-		case "", chapter.FailCompile, chapter.FailTimeout, chapter.FailMemory, chapter.FailExit:
+		case "", chapter.FailCompile, chapter.FailTimeout, chapter.FailMemory, chapter.FailExit, chapter.FailFatal:
 		default:
 			if resp.Error != "" {
 				res.Error = string(resp.FailKind) + ": " + strings.TrimPrefix(resp.Error, string(resp.FailKind)+": ")
@@ -228,7 +228,7 @@ func crashOf(stderr string, status string) (kind chapter.FailKind, msg string) {
 	if reason, ok := strings.CutPrefix(line, "panic: "); ok {
 		return chapter.FailPanic, "panic: " + strings.TrimPrefix(reason, "os.Exit")
 	}
-	return chapter.FailPanic, line
+	return crashKind(line), line
 }
 
 // trimCrash removes the runtime's crash report (the panic line and the
