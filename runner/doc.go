@@ -293,6 +293,15 @@ this is what the runner prints):
 	        +sum = 2997
 	FAIL    chapters/cpu.md 3 cells: 1 passed, 1 failed, 1 skipped (1.20s)
 
+A fragment that fails unexpectedly (a compile error, a panic, any
+failure its fails= does not name) breaks the session, as the first failing
+cell stops Jupyter's "run all": the fragments after it are skipped, and
+each says so, even without -v ("skip    chapters/x.md:60 L60 (the session
+broke at chapters/x.md:50 (cell setup))"), rather than run against state
+the broken one did not define. Complete programs still run. A fragment
+that fails only by its output, or fails as it says, does not break the
+session.
+
 With -v, every cell's output is shown, and a skip line for each cell that
 did not run (norun, or not selected by -run). A chapter without Go cells
 reports "?       chapters/x.md [no go cells]"; after several chapters a

@@ -133,6 +133,7 @@ type chapterRun struct {
 	rep     *report.Report
 	results map[string]*chapter.Result // by cell name
 	engines map[string]Engine          // by engine name
+	broke   *chapter.Cell              // the fragment that broke the session (session.go)
 }
 
 func (r *chapterRun) engineFor(name string) (Engine, error) {
@@ -179,6 +180,9 @@ func (r *chapterRun) runCell(c *chapter.Cell) (*chapter.Result, error) {
 		}
 		return res, nil
 	}
+	if res := r.sessionSkip(c); res != nil {
+		return res, nil
+	}
 	name := r.opts.engine()
 	if c.Engine != "" {
 		name = c.Engine
@@ -192,6 +196,7 @@ func (r *chapterRun) runCell(c *chapter.Cell) (*chapter.Result, error) {
 	}
 	chapter.Verify(r.ch.Path, c, res)
 	compareEngines(r.ch.Path, c, res)
+	r.noteSession(c, res)
 	return res, nil
 }
 

@@ -68,6 +68,11 @@ func (p *Printer) Start(path string) {
 	}
 }
 
+// SessionBroke starts the reason of a fragment skipped because an earlier
+// fragment broke the session: such a skip is reported without -v, as a
+// consequence of a failure.
+const SessionBroke = "the session broke at "
+
 // Cell reports one cell as soon as it is done.
 func (p *Printer) Cell(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Result) {
 	if p.JSON {
@@ -79,7 +84,7 @@ func (p *Printer) Cell(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Result
 	pos := ch.Pos(c.Line)
 	switch res.Status {
 	case chapter.Skip:
-		if p.Verbose {
+		if p.Verbose || strings.HasPrefix(res.Error, SessionBroke) {
 			fmt.Fprintf(p.w(), "skip    %s %s (%s)\n", pos, c.Name, res.Error)
 		}
 		return
