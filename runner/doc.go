@@ -317,7 +317,14 @@ rename), and output that is not valid UTF-8 text is never written. Before
 writing, -update parses its result: if a cell would change, a cell would
 not carry its new block, another block would change hands, or any text
 outside the output blocks would differ (Markdown containers make this
-possible), nothing is written and the chapter's line says why.
+possible), nothing is written and the chapter's line says why. Above the
+chapter's summary line, -update names what it wrote: each output block it
+created or filled ("wrote chapters/x.md:57 output of cell y (new)") or
+changed ("refreshed chapters/x.md:80 output of cell z"), at its line in the
+new file, and the timing record it created or replaced (see Timing
+expectations); -json carries these lines in the chapter's Output. With -v,
+a cell that failed as expected shows the failure its fails= was checked
+against.
 
 # Execution
 

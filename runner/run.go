@@ -207,6 +207,7 @@ func (r *chapterRun) update() {
 	if err := update(r.ch, agreed(r.ch, r.results)); err != nil {
 		r.rep.Errors = append(r.rep.Errors, err.Error())
 	}
+	r.rep.Notes = append(r.rep.Notes, updateNotes(r.ch)...)
 	for _, c := range r.ch.Cells {
 		r.opts.progress(Progress{Chapter: r.ch, Cell: c, Result: r.results[c.Name]})
 	}
@@ -252,8 +253,13 @@ func (r *chapterRun) checkTimings() error {
 	}
 	r.rep.Expectations, r.rep.Machine = res, m
 	if m != nil {
+		existed := topts.Update && recordedEngine(r.ch.Path, topts.Engine)
 		if err := timing.Record(r.ch.Path, m, res, topts); err != nil {
 			r.rep.Errors = append(r.rep.Errors, err.Error())
+		} else if topts.Update {
+			if note := timingNote(r.ch.Path, topts.Engine, existed, res); note != "" {
+				r.rep.Notes = append(r.rep.Notes, note)
+			}
 		}
 	}
 	r.opts.progress(Progress{Chapter: r.ch, Expectations: res, Machine: m, Rounds: topts.Rounds()})

@@ -93,6 +93,10 @@ func (p *Printer) Cell(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Result
 	default:
 		fmt.Fprintf(p.w(), "FAIL    %s %s (%.2fs)\n", pos, c.Name, res.Time.Seconds())
 	}
+	if p.Verbose && c.Fails != nil && res.FailKind != "" {
+		// What the expectation was checked against.
+		fmt.Fprintf(p.w(), "    failed as expected (fails=%q): %s\n", c.Fails.String(), res.Error)
+	}
 	if p.Verbose || res.Status == chapter.Fail {
 		if res.Stdout != "" && (p.Verbose || len(res.Problems) == 0 || !strings.Contains(strings.Join(res.Problems, ""), "output mismatch")) {
 			p.block("stdout", res.Stdout)
@@ -148,12 +152,15 @@ func (p *Printer) Done(rep *Report, err error) {
 	}
 	if p.JSON {
 		action := map[string]string{"ok": "pass", "?": "skip", "FAIL": "fail"}[status]
-		out := strings.Join(rep.Errors, "\n")
+		out := strings.Join(append(append([]string(nil), rep.Notes...), rep.Errors...), "\n")
 		if err != nil {
 			out = err.Error()
 		}
 		p.event(Event{Action: action, Chapter: rep.Chapter, Elapsed: rep.Time.Seconds(), Output: out})
 		return
+	}
+	for _, n := range rep.Notes {
+		fmt.Fprintln(p.w(), n)
 	}
 	for _, e := range rep.Errors {
 		fmt.Fprintln(p.w(), e)
