@@ -302,6 +302,19 @@ the broken one did not define. Complete programs still run. A fragment
 that fails only by its output, or fails as it says, does not break the
 session.
 
+What a cell may import: under the interpreter, the standard library
+(yaegi's tables: all of it but unsafe, syscall and cgo) and three packages
+beyond it, golang.org/x/sync/errgroup, golang.org/x/sync/semaphore and
+github.com/concurrency101/book/runner/timeline; importing another is a
+compile failure. Under the go engine (engine="go"), also any package of a
+module the book's go.mod requires, at the version it selects
+(golang.org/x/sync v0.25.0, golang.org/x/net, golang.org/x/text, ...): a
+cell that needs one says engine="go". A reader who copies a program into
+a directory of its own runs go mod init example, then go mod tidy (or
+go get golang.org/x/sync@v0.25.0 for the version the book is checked
+with) when it imports golang.org/x/sync, and needs the book's module for
+the timeline package; chapters/index.md says so to readers.
+
 With -v, every cell's output is shown, and a skip line for each cell that
 did not run (norun, or not selected by -run). A chapter without Go cells
 reports "?       chapters/x.md [no go cells]"; after several chapters a
