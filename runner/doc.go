@@ -121,8 +121,8 @@ A run that does not end normally ends in one of these ways
 (chapter.FailKind, the fail_kind of a result):
 
 	compile      the cell does not build: a compile error at the chapter's
-	             line, or a construct the rewrite cannot give Go's
-	             semantics (see Engines)
+	             line and column, or a construct the rewrite cannot give
+	             Go's semantics (see Engines)
 	panic        a panic in main or in any goroutine the cell started
 	fatal        a fatal error of the Go runtime, which no recover stops:
 	             "fatal error: all goroutines are asleep - deadlock!",
@@ -145,6 +145,18 @@ error: all goroutines are asleep - deadlock!". Output captured up to a
 failure is kept and reported; the runtime's own report of a panic or a
 fatal error (its line and the goroutine dump) is not output, but the
 failure's message.
+
+Compile errors are Go's under both engines. Before the interpreter runs a
+cell, go/types checks it: a program as it stands, a fragment as the go
+engine builds it, with the session's fragments so far (those that ran
+without failing) in scope; an import a fragment does not use yet is no
+error. The errors are the compiler's, in its words and order, at the
+chapter's line and column ("chapters/x.md:12:7: undefined: time.Slep"), up
+to ten. The packages come from the export data of the Go command's build
+cache (go list -export, once per process for each new set of imports,
+about half a second warm; a cell then takes about a millisecond). A syntax
+error, or an import the toolchain cannot resolve, is left to the
+interpreter, which reports it in its own words.
 
 Deadlocks end the same way under both engines. The Go runtime stops a
 program whose goroutines are all blocked with nothing left to wake them;

@@ -23,7 +23,9 @@ func TestImportsDocumented(t *testing.T) {
 	require.NoError(t, err)
 	gomod, err := os.ReadFile("../go.mod")
 	require.NoError(t, err)
-	flat := func(b []byte) string { return strings.Join(strings.Fields(strings.ReplaceAll(string(b), "//", "")), " ") }
+	flat := func(b []byte) string {
+		return strings.Join(strings.Fields(strings.ReplaceAll(string(b), "//", "")), " ")
+	}
 	docText, indexText := flat(doc), flat(index)
 	require.NotEmpty(t, symbols.Symbols)
 	for key := range symbols.Symbols {

@@ -46,6 +46,7 @@ type interpEngine struct {
 	sess    *workerProc     // runs fragments
 	prog    *workerProc     // runs complete programs
 	session []*chapter.Cell // fragments that ran without failing
+	types   *typeChecker    // Go's compile errors before a cell runs (typecheck.go)
 	seq     int
 	starts  int // workers started, for tests
 	replays int // fragments run again to rebuild a session, for tests
@@ -61,7 +62,7 @@ func newInterpEngine(ch *chapter.Chapter, opts *Options) (*interpEngine, error) 
 		dir.remove()
 		return nil, err
 	}
-	return &interpEngine{ch: ch, opts: opts, dir: work, scratch: dir}, nil
+	return &interpEngine{ch: ch, opts: opts, dir: work, scratch: dir, types: newTypeChecker(ch, opts)}, nil
 }
 
 func (e *interpEngine) Name() string { return "yaegi" }
@@ -77,6 +78,20 @@ func (e *interpEngine) Close() error {
 }
 
 func (e *interpEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, error) {
+	if msg := e.types.check(c); msg != "" {
+		res := newResult(c, e.Name())
+		res.FailKind, res.Error = chapter.FailCompile, msg
+		return res, nil
+	}
+	res, err := e.run(ctx, c)
+	if res != nil {
+		e.types.ran(c, res.FailKind == "")
+	}
+	return res, err
+}
+
+// run runs a cell that type-checks in a worker.
+func (e *interpEngine) run(ctx context.Context, c *chapter.Cell) (*chapter.Result, error) {
 	slot := &e.sess
 	if c.Program {
 		slot = &e.prog
