@@ -411,13 +411,13 @@ write at chapters/x.md:14"); fails="race" expects one.
 
 With -engine=both, what go test ./... uses for every chapter, each cell
 runs under the interpreter and then under the toolchain, and a cell whose
-two runs disagree fails ("engines disagree"): on how each ended (the kind;
-a deadlock the Go runtime reports counts as the interpreter's timeout) and,
-unless both timed out or the cell is unchecked, on each stream, by the
-comparison rules of output blocks. The toolchain is the oracle: output the
-interpreter prints and go run would not is a bug of the chapter, and
--update never writes an output the engines disagree on. The result
-reported is the interpreter's, with the toolchain's in Result.Other.
+two runs disagree fails ("engines disagree"): on how each ended (the kind)
+and, unless both timed out or the cell is unchecked, on each stream, by
+the comparison rules of output blocks. The toolchain is the oracle: output
+the interpreter prints and go run would not is a bug of the chapter, and
+-update never writes an output the engines disagree on. A cell's fails= is
+checked against both runs. The result reported is the interpreter's, with
+the toolchain's in Result.Other.
 
 # JSON events
 
