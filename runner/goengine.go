@@ -320,7 +320,9 @@ func (e *goEngine) build(ctx context.Context, src string, race bool, res *chapte
 	defer cancel()
 	cmd := exec.CommandContext(bctx, e.goCmd, args...)
 	cmd.Dir = e.dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=-mod=readonly -buildvcs=false")
+	// GOTMPDIR: a build killed with the runner leaves its files in the
+	// scratch directory, which the next run sweeps (scratch.go).
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=-mod=readonly -buildvcs=false", "GOTMPDIR="+e.dir)
 	if race {
 		cmd.Env = append(cmd.Env, "CGO_ENABLED=1")
 	}

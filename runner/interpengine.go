@@ -62,7 +62,7 @@ func newInterpEngine(ch *chapter.Chapter, opts *Options) (*interpEngine, error) 
 		dir.remove()
 		return nil, err
 	}
-	return &interpEngine{ch: ch, opts: opts, dir: work, scratch: dir, types: newTypeChecker(ch, opts)}, nil
+	return &interpEngine{ch: ch, opts: opts, dir: work, scratch: dir, types: newTypeChecker(ch, opts, dir.path)}, nil
 }
 
 func (e *interpEngine) Name() string { return "yaegi" }

@@ -72,6 +72,13 @@ func TestNothingLeftBehind(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, rep.Failed())
 	assert.Equal(t, []string{"book-cells-old"}, scratchLeft(t), "the next run sweeps what the killed one left")
+	all, err := os.ReadDir(os.TempDir())
+	require.NoError(t, err)
+	var names []string
+	for _, e := range all {
+		names = append(names, e.Name())
+	}
+	assert.Equal(t, []string{"book-cells-old"}, names, "nothing else either (the Go command's go-build directories)")
 }
 
 // waitNoWorkers waits until no worker of this process is alive: a killed

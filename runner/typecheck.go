@@ -36,10 +36,15 @@ import (
 type typeChecker struct {
 	asm     *goEngine   // assembles fragments with the session; never builds
 	pending *goFragment // the fragment checked last, until it has run
+	tmp     string      // the Go command's temporary files go here (GOTMPDIR)
 }
 
-func newTypeChecker(ch *chapter.Chapter, opts *Options) *typeChecker {
-	return &typeChecker{asm: &goEngine{ch: ch, opts: opts, nonce: "typecheck"}}
+// newTypeChecker makes the checker of a chapter's cells; the Go command it
+// runs keeps its temporary files in tmp, an engine's scratch directory,
+// so that a run killed meanwhile leaves nothing the next one does not
+// sweep ("" for the system's).
+func newTypeChecker(ch *chapter.Chapter, opts *Options, tmp string) *typeChecker {
+	return &typeChecker{asm: &goEngine{ch: ch, opts: opts, nonce: "typecheck"}, tmp: tmp}
 }
 
 // check returns Go's compile errors for cell c, or "" when it type-checks
@@ -47,14 +52,14 @@ func newTypeChecker(ch *chapter.Chapter, opts *Options) *typeChecker {
 func (t *typeChecker) check(c *chapter.Cell) string {
 	t.pending = nil
 	if c.Program {
-		return checkSource(worker.LineDirective(t.asm.ch.Path, c.CodeLine, 1)+c.Code, false)
+		return checkSource(worker.LineDirective(t.asm.ch.Path, c.CodeLine, 1)+c.Code, false, t.tmp)
 	}
 	f, err := t.asm.fragment(c)
 	if err != nil {
 		return ""
 	}
 	t.pending = f
-	msg := checkSource(t.asm.assemble(f, nil), true)
+	msg := checkSource(t.asm.assemble(f, nil), true, t.tmp)
 	if msg != "" {
 		msg = t.asm.explainCompile(msg, f)
 	}
@@ -82,14 +87,14 @@ const maxTypeErrors = 10
 // errors, one a line, at the positions its //line directives give. In a
 // fragment's program an import that nothing uses is no error: a later
 // fragment may use it.
-func checkSource(src string, fragment bool) string {
+func checkSource(src string, fragment bool, tmp string) string {
 	typesMu.Lock()
 	defer typesMu.Unlock()
 	file, err := parser.ParseFile(typesFset, "main.go", src, parser.SkipObjectResolution)
 	if err != nil {
 		return "" // the interpreter reports syntax errors as it always has
 	}
-	if !loadExports(importPaths(file)) {
+	if !loadExports(importPaths(file), tmp) {
 		return ""
 	}
 	var errs []types.Error
@@ -155,7 +160,7 @@ var (
 // loadExports makes sure the export data of paths and their dependencies
 // is known, asking the Go command for what is not; it reports whether
 // every path can be imported. typesMu must be held.
-func loadExports(paths []string) bool {
+func loadExports(paths []string, tmp string) bool {
 	var missing []string
 	for _, p := range paths {
 		if _, ok := typesExports[p]; !ok && p != "C" && p != "unsafe" {
@@ -164,7 +169,7 @@ func loadExports(paths []string) bool {
 	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
-		for p, file := range listExports(missing) {
+		for p, file := range listExports(missing, tmp) {
 			typesExports[p] = file
 		}
 		for _, p := range missing {
@@ -184,7 +189,7 @@ func loadExports(paths []string) bool {
 // listExports runs go list -export in the book's module, where the cells'
 // dependencies resolve, and returns the export data files by import path;
 // nil when the toolchain cannot say.
-func listExports(paths []string) map[string]string {
+func listExports(paths []string, tmp string) map[string]string {
 	goCmd, err := goCommand()
 	if err != nil {
 		return nil
@@ -196,6 +201,9 @@ func listExports(paths []string) map[string]string {
 	args := append([]string{"list", "-e", "-export", "-deps", "-f", "{{.ImportPath}}\t{{.Export}}\t{{if .Error}}x{{end}}"}, paths...)
 	cmd := exec.Command(goCmd, args...)
 	cmd.Dir = root
+	if tmp != "" {
+		cmd.Env = append(os.Environ(), "GOTMPDIR="+tmp)
+	}
 	out, err := cmd.Output()
 	if err != nil {
 		return nil

@@ -38,7 +38,7 @@ func TestTypeCheck(t *testing.T) {
 	// Checking a cell, once the packages are loaded, costs milliseconds.
 	ch, err := chapter.ReadFile(path)
 	require.NoError(t, err)
-	tc := newTypeChecker(ch, &Options{})
+	tc := newTypeChecker(ch, &Options{}, "")
 	t0 := time.Now()
 	for _, c := range ch.Cells[:4] {
 		msg := tc.check(c)
