@@ -197,6 +197,12 @@ func (r *chapterRun) compareEngines(c *chapter.Cell, res *chapter.Result) {
 	}
 	chapter.Verify(r.ch.Path, c, res.Other)
 	probs := divergence(c, res, res.Other)
+	if p := chapter.EndingProblem(r.ch.Path, c, res.Other); p != "" && c.Fails != nil {
+		// An expected failure is checked under both engines: the cell's
+		// promise is about Go, not about the interpreter.
+		res.Problems = append(res.Problems, "under the go engine: "+p)
+		res.Status = chapter.Fail
+	}
 	for _, p := range probs {
 		res.Problems = append(res.Problems, fmt.Sprintf("%s:%d: cell %s: engines disagree: %s", r.ch.Path, c.Line, c.Name, p))
 	}
@@ -320,14 +326,10 @@ func divergence(c *chapter.Cell, y, g *chapter.Result) []string {
 
 // sameEnding reports whether two runs ended the same way. The messages of
 // a failure are not compared (the interpreter words runtime errors and
-// compile errors its own way), and a deadlock, which the Go runtime detects
-// and the interpreter cannot (its worker has other goroutines), counts as
-// the interpreter's timeout.
+// compile errors its own way). A deadlock is fatal under both engines: the
+// worker detects it as the Go runtime does (package worker).
 func sameEnding(y, g *chapter.Result) bool {
-	if y.FailKind == g.FailKind {
-		return true
-	}
-	return y.FailKind == chapter.FailTimeout && g.FailKind == chapter.FailPanic && strings.HasPrefix(g.Error, "fatal error: all goroutines are asleep")
+	return y.FailKind == g.FailKind
 }
 
 func ending(r *chapter.Result) string {

@@ -171,7 +171,8 @@ func TestDivergence(t *testing.T) {
 		{"stderr", plain, chapter.Result{Stderr: "x\n"}, chapter.Result{}, "stderr differs"},
 		{"ending", plain, chapter.Result{}, chapter.Result{FailKind: chapter.FailPanic, Error: "panic: boom"}, "yaegi: ran to the end\n    go:    panic (panic: boom)"},
 		{"messages differ", plain, chapter.Result{FailKind: chapter.FailCompile, Error: "1:1: undefined: x"}, chapter.Result{FailKind: chapter.FailCompile, Error: "1:1: undefined: x (gc)"}, ""},
-		{"deadlock", plain, chapter.Result{FailKind: chapter.FailTimeout, Stdout: "a"}, chapter.Result{FailKind: chapter.FailPanic, Error: "fatal error: all goroutines are asleep - deadlock!", Stdout: "a"}, ""},
+		{"deadlock", plain, chapter.Result{FailKind: chapter.FailFatal, Error: "fatal error: all goroutines are asleep - deadlock!", Stdout: "a"}, chapter.Result{FailKind: chapter.FailFatal, Error: "fatal error: all goroutines are asleep - deadlock!", Stdout: "a"}, ""},
+		{"timeout is no deadlock", plain, chapter.Result{FailKind: chapter.FailTimeout, Stdout: "a"}, chapter.Result{FailKind: chapter.FailFatal, Error: "fatal error: all goroutines are asleep - deadlock!", Stdout: "a"}, "yaegi: timeout"},
 		{"both timed out", plain, chapter.Result{FailKind: chapter.FailTimeout, Stdout: "1\n"}, chapter.Result{FailKind: chapter.FailTimeout, Stdout: "1\n2\n3\n"}, ""},
 	} {
 		probs := divergence(tc.c, &tc.y, &tc.g)
@@ -243,4 +244,20 @@ func TestAutoJSON(t *testing.T) {
 		"after":   {"go", "after the fragment at line 23, which ran under go"},
 	}, got)
 	assert.Contains(t, out.String(), `"Routed":"import \"os/exec\": not in the interpreter"`)
+}
+
+// TestExpectedFailureUnderBoth: with -engine=both a cell's fails= is
+// checked against the toolchain's run too: a cell that times out under
+// the interpreter while go run reports a deadlock fails.
+func TestExpectedFailureUnderBoth(t *testing.T) {
+	ch, err := chapter.Parse("c.md", []byte("```{.go fails=\"timeout\"}\npackage main\n\nfunc main() { select {} }\n```\n"))
+	require.NoError(t, err)
+	c := ch.Cells[0]
+	res := &chapter.Result{FailKind: chapter.FailTimeout, Error: "timeout after 1s"}
+	res.Other = &chapter.Result{FailKind: chapter.FailFatal, Error: "fatal error: all goroutines are asleep - deadlock!"}
+	chapter.Verify(ch.Path, c, res)
+	require.Equal(t, chapter.Pass, res.Status)
+	(&chapterRun{ch: ch, opts: &Options{}}).compareEngines(c, res)
+	assert.Equal(t, chapter.Fail, res.Status)
+	assert.NotEmpty(t, problemWith(res.Problems, "under the go engine: c.md:1: cell L1: expected a timeout failure, got: fatal error: all goroutines are asleep"), "%q", res.Problems)
 }

@@ -53,8 +53,8 @@ error. Known attributes:
 	                   does not create one, and -engine=both compares only how
 	                   it ends.
 	fails="KIND"       the cell is expected to fail, and the failure is what is
-	fails="KIND: msg"  checked. KIND is one of compile, panic, exit, timeout,
-	                   race. With ": msg", the failure's message must start with
+	fails="KIND: msg"  checked. KIND is one of compile, panic, fatal, exit,
+	                   timeout, race, memory. With ": msg", the failure's message must start with
 	                   msg (for example fails="panic: boom",
 	                   fails="exit: exit status 3").
 	engine="go"        the cell needs the Go toolchain (for what the
@@ -126,6 +126,10 @@ examples do. MkDocs shows a bare output block with words as text, so a
 chapter writes the words as classes, {.output .stderr},
 {.output .unordered}; -update creates stderr blocks that way, and
 cmd/fixfences converts the bare form.
+A mismatch whose lines are the same in another order says so and suggests
+the flag. -update never adds the flag, and keeps it: to record an unordered
+output, write the empty block by hand ({.output .unordered}, then the
+closing fence) and run -update, which fills it.
 
 Comparison rules, applied to both the golden and the captured text:
 
@@ -146,14 +150,14 @@ A run that does not end normally ends in one of these ways
 (chapter.FailKind, the fail_kind of a result):
 
 	compile      the cell does not build: a compile error at the chapter's
-	             line, or a construct the rewrite cannot give Go's
-	             semantics (see Engines)
-	panic        a panic in main or in any goroutine the cell started, or
-	             a fatal error of the runtime ("fatal error: all goroutines
-	             are asleep - deadlock!" under the go engine)
+	             line and column, or a construct the rewrite cannot give
+	             Go's semantics (see Engines)
+	panic        a panic in main or in any goroutine the cell started
+	fatal        a fatal error of the Go runtime, which no recover stops:
+	             "fatal error: all goroutines are asleep - deadlock!",
+	             "fatal error: concurrent map writes", ...
 	exit         os.Exit or log.Fatal with a non-zero status
-	timeout      the cell's timeout passed (under the interpreter, a
-	             deadlock too: the worker has goroutines of its own)
+	timeout      the cell's timeout passed
 	race         the race detector found a data race (cells with race)
 	memory       the cell exceeded the memory limit (2 GiB)
 	crash        the process that ran the cell died with no reason the
@@ -162,9 +166,45 @@ A run that does not end normally ends in one of these ways
 
 A cell fails when its run ends in any of these ways, or when its output
 differs from the golden output. A cell with fails="KIND" passes exactly when
-it fails that way; KIND is one of the first six: crash and interrupted are
-the runner's conditions, not behaviour a chapter can promise. Output
-captured up to a failure is kept and reported.
+it fails that way; KIND is one of the first seven: crash and interrupted are
+the runner's conditions, not behaviour a chapter can promise. The message
+of fails="KIND: msg" is matched against the failure's message without its
+kind: "boom" for "panic: boom", "all goroutines are asleep" for "fatal
+error: all goroutines are asleep - deadlock!". Output captured up to a
+failure is kept and reported; the runtime's own report of a panic or a
+fatal error (its line and the goroutine dump) is not output, but the
+failure's message.
+
+Compile errors are Go's under both engines. Before the interpreter runs a
+cell, go/types checks it: a program as it stands, a fragment as the go
+engine builds it, with the session's fragments so far (those that ran
+without failing) in scope; an import a fragment does not use yet is no
+error. The errors are the compiler's, in its words and order, at the
+chapter's line and column ("chapters/x.md:12:7: undefined: time.Slep"), up
+to ten. The packages come from the export data of the Go command's build
+cache (go list -export, once per process for each new set of imports,
+about half a second warm; a cell then takes about a millisecond). A syntax
+error, or an import the toolchain cannot resolve, is left to the
+interpreter, which reports it in its own words.
+
+Deadlocks end the same way under both engines. The Go runtime stops a
+program whose goroutines are all blocked with nothing left to wake them;
+the interpreter's worker has goroutines of its own, which the runtime's
+check would count, so the worker watches the cell's goroutines instead:
+when every goroutine the cell (and the session's earlier fragments)
+started is blocked on a channel, a select or package sync (chan receive,
+chan send, select, sync.Mutex.Lock, sync.WaitGroup.Wait, semacquire, ...),
+twice in a row 20ms apart, and nothing could wake one (no goroutine
+sleeps, waits for I/O or in a system call, and no timer is pending: the
+cell made no time.Timer, time.Ticker, time.AfterFunc or time.Tick, and
+every time.After and context deadline it made has passed), the cell fails
+at once with the runtime's "fatal error: all goroutines are asleep -
+deadlock!" (kind fatal). The check is conservative: where it cannot tell,
+the cell runs to its timeout, as a Go program with a live timer or
+listener does. One case differs from Go, which counts a Timer or Ticker
+only while a goroutine waits on its channel: a deadlocked cell that made
+one the worker counts it anyway and times out, where go run reports the
+deadlock; -engine=both says the engines disagree.
 
 # Timing expectations
 
@@ -361,6 +401,28 @@ this is what the runner prints):
 	        +sum = 2997
 	FAIL    chapters/cpu.md 3 cells: 1 passed, 1 failed, 1 skipped (1.20s)
 
+A fragment that fails unexpectedly (a compile error, a panic, any
+failure its fails= does not name) breaks the session, as the first failing
+cell stops Jupyter's "run all": the fragments after it are skipped, and
+each says so, even without -v ("skip    chapters/x.md:60 L60 (the session
+broke at chapters/x.md:50 (cell setup))"), rather than run against state
+the broken one did not define. Complete programs still run. A fragment
+that fails only by its output, or fails as it says, does not break the
+session.
+
+What a cell may import: under the interpreter, the standard library
+(yaegi's tables: all of it but unsafe, syscall and cgo) and three packages
+beyond it, golang.org/x/sync/errgroup, golang.org/x/sync/semaphore and
+github.com/concurrency101/book/runner/timeline; importing another is a
+compile failure. Under the go engine (engine="go"), also any package of a
+module the book's go.mod requires, at the version it selects
+(golang.org/x/sync v0.25.0, golang.org/x/net, golang.org/x/text, ...): a
+cell that needs one says engine="go". A reader who copies a program into
+a directory of its own runs go mod init example, then go mod tidy (or
+go get golang.org/x/sync@v0.25.0 for the version the book is checked
+with) when it imports golang.org/x/sync, and needs the book's module for
+the timeline package; chapters/index.md says so to readers.
+
 With -v, every cell's output is shown, and a skip line for each cell that
 did not run (norun, or not selected by -run). A chapter without Go cells
 reports "?       chapters/x.md [no go cells]"; after several chapters a
@@ -379,7 +441,14 @@ writing, -update parses its result: if a cell would change (but for its
 mark), a cell would
 not carry its new block, another block would change hands, or any text
 outside the output blocks would differ (Markdown containers make this
-possible), nothing is written and the chapter's line says why.
+possible), nothing is written and the chapter's line says why. Above the
+chapter's summary line, -update names what it wrote: each output block it
+created or filled ("wrote chapters/x.md:57 output of cell y (new)") or
+changed ("refreshed chapters/x.md:80 output of cell z"), at its line in the
+new file, and the timing record it created or replaced (see Timing
+expectations); -json carries these lines in the chapter's Output. With -v,
+a cell that failed as expected shows the failure its fails= was checked
+against.
 
 # Execution
 
@@ -485,10 +554,9 @@ once; -engine=go and -engine=both stop with that error before anything
 runs (exit 2); -engine=yaegi works.
 
 Under both, a cell whose two runs disagree fails ("engines disagree"): on
-how each ended (the kind; a deadlock the Go runtime reports counts as the
-interpreter's timeout) and, unless both timed out or the cell is
-unchecked, on each stream, by the comparison rules of output blocks. The
-result reported is the interpreter's, with the toolchain's in
+how each ended (the kind) and, unless both timed out or the cell is
+unchecked, on each stream, by the comparison rules of output blocks, and a cell's fails= is
+checked against both runs. The result reported is the interpreter's, with the toolchain's in
 Result.Other.
 
 The toolchain is the oracle: output the interpreter prints and go run

@@ -50,6 +50,7 @@ type goEngine struct {
 	opts    *Options
 	goCmd   string // the go command
 	dir     string // the temporary module
+	scratch *scratchDir
 	nonce   string // makes the fragments' fences unforgeable
 	seq     int
 	session []*goFragment // fragments that ran without failing
@@ -86,13 +87,14 @@ func newGoEngine(ch *chapter.Chapter, opts *Options) (*goEngine, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "book-go-")
+	sd, err := newScratchDir("book-go-")
 	if err != nil {
 		return nil, err
 	}
-	e := &goEngine{ch: ch, opts: opts, goCmd: goCmd, dir: dir, nonce: newNonce()}
+	dir := sd.path
+	e := &goEngine{ch: ch, opts: opts, goCmd: goCmd, dir: dir, scratch: sd, nonce: newNonce()}
 	if err := writeCellModule(dir, root); err != nil {
-		os.RemoveAll(dir)
+		sd.remove()
 		return nil, err
 	}
 	return e, nil
@@ -100,7 +102,7 @@ func newGoEngine(ch *chapter.Chapter, opts *Options) (*goEngine, error) {
 
 func (e *goEngine) Name() string { return "go" }
 
-func (e *goEngine) Close() error { return os.RemoveAll(e.dir) }
+func (e *goEngine) Close() error { return e.scratch.remove() }
 
 // Run builds and runs one cell.
 func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, error) {
@@ -334,7 +336,9 @@ func (e *goEngine) build(ctx context.Context, src string, race bool, res *chapte
 	defer cancel()
 	cmd := exec.CommandContext(bctx, e.goCmd, args...)
 	cmd.Dir = e.dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=-mod=readonly -buildvcs=false")
+	// GOTMPDIR: a build killed with the runner leaves its files in the
+	// scratch directory, which the next run sweeps (scratch.go).
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=-mod=readonly -buildvcs=false", "GOTMPDIR="+e.dir)
 	if race {
 		cmd.Env = append(cmd.Env, "CGO_ENABLED=1")
 	}
@@ -543,7 +547,7 @@ func (e *goEngine) classify(res *chapter.Result, ps *os.ProcessState, timedOut b
 		res.Stderr = frameOffRe.ReplaceAllString(errOut, "$1")
 	case status == 0:
 	case status == 2 && at >= 0:
-		res.FailKind, res.Error = chapter.FailPanic, crash
+		res.FailKind, res.Error = crashKind(crash), crash
 		res.Stderr = errOut[:at]
 		if strings.HasPrefix(crash, "fatal error: ") && strings.Contains(crash, "out of memory") {
 			res.FailKind = chapter.FailMemory

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concurrency101/book/runner/chapter"
 	"github.com/concurrency101/book/runner/report"
@@ -32,7 +33,7 @@ func TestHostile(t *testing.T) {
 	rep, err := RunChapter(context.Background(), "testdata/hostile/hostile.md", opts)
 	require.NoError(t, err)
 	assert.False(t, rep.Failed(), "%s%s", out.String(), strings.Join(rep.Errors, "\n"))
-	require.Len(t, rep.Results, 15)
+	require.Len(t, rep.Results, 16)
 	for _, r := range rep.Results {
 		assert.Equal(t, "pass", string(r.Status), "cell %s: %s %v", r.Cell, r.Error, r.Problems)
 	}
@@ -41,7 +42,9 @@ func TestHostile(t *testing.T) {
 	assert.LessOrEqual(t, len(flood.Stdout), opts.outputCap()+200)
 	assert.Contains(t, flood.Stdout, "[output truncated")
 	assert.Contains(t, rep.Result("oom").Error, "memory limit exceeded")
-	assert.Contains(t, rep.Result("deadlock").Error, "timeout after 500ms; goroutines:")
+	assert.Equal(t, "fatal error: all goroutines are asleep - deadlock!", rep.Result("deadlock").Error)
+	assert.Less(t, rep.Result("deadlock").Time, time.Second, "a deadlock is reported at once")
+	assert.Contains(t, rep.Result("stuck").Error, "timeout after 500ms; goroutines:")
 
 	_, err = os.Stat(filepath.Join("testdata", "hostile", "scratch.txt"))
 	assert.True(t, os.IsNotExist(err), "a cell's file was written outside its scratch directory")

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -40,21 +41,28 @@ const workerEnv = worker.Env
 type interpEngine struct {
 	ch      *chapter.Chapter
 	opts    *Options
-	dir     string          // the scratch working directory of the workers
+	dir     string // the scratch working directory of the workers
+	scratch *scratchDir
 	sess    *workerProc     // runs fragments
 	prog    *workerProc     // runs complete programs
 	session []*chapter.Cell // fragments that ran without failing
+	types   *typeChecker    // Go's compile errors before a cell runs (typecheck.go)
 	seq     int
 	starts  int // workers started, for tests
 	replays int // fragments run again to rebuild a session, for tests
 }
 
 func newInterpEngine(ch *chapter.Chapter, opts *Options) (*interpEngine, error) {
-	dir, err := os.MkdirTemp("", "book-cells-")
+	dir, err := newScratchDir("book-cells-")
 	if err != nil {
 		return nil, err
 	}
-	return &interpEngine{ch: ch, opts: opts, dir: dir}, nil
+	work := filepath.Join(dir.path, "work")
+	if err := os.Mkdir(work, 0o755); err != nil {
+		dir.remove()
+		return nil, err
+	}
+	return &interpEngine{ch: ch, opts: opts, dir: work, scratch: dir, types: newTypeChecker(ch, opts, dir.path)}, nil
 }
 
 func (e *interpEngine) Name() string { return "yaegi" }
@@ -66,10 +74,24 @@ func (e *interpEngine) Close() error {
 			*w = nil
 		}
 	}
-	return os.RemoveAll(e.dir)
+	return e.scratch.remove()
 }
 
 func (e *interpEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, error) {
+	if msg := e.types.check(c); msg != "" {
+		res := newResult(c, e.Name())
+		res.FailKind, res.Error = chapter.FailCompile, msg
+		return res, nil
+	}
+	res, err := e.run(ctx, c)
+	if res != nil {
+		e.types.ran(c, res.FailKind == "")
+	}
+	return res, err
+}
+
+// run runs a cell that type-checks in a worker.
+func (e *interpEngine) run(ctx context.Context, c *chapter.Cell) (*chapter.Result, error) {
 	slot := &e.sess
 	if c.Program {
 		slot = &e.prog
@@ -157,7 +179,7 @@ func (e *interpEngine) exec(ctx context.Context, w *workerProc, c *chapter.Cell)
 		res.Time, res.CPU, res.ProcessCPU, res.Spans = resp.Time, resp.CPU, resp.ProcessCPU, resp.Spans
 		res.Wait, res.Steal = resp.Wait, resp.Steal
 		switch resp.FailKind {
-		case "", chapter.FailCompile, chapter.FailTimeout, chapter.FailMemory, chapter.FailExit:
+		case "", chapter.FailCompile, chapter.FailTimeout, chapter.FailMemory, chapter.FailExit, chapter.FailFatal:
 		default:
 			if resp.Error != "" {
 				res.Error = string(resp.FailKind) + ": " + strings.TrimPrefix(resp.Error, string(resp.FailKind)+": ")
@@ -223,7 +245,7 @@ func crashOf(stderr string, status string) (kind chapter.FailKind, msg string) {
 	if reason, ok := strings.CutPrefix(line, "panic: "); ok {
 		return chapter.FailPanic, "panic: " + strings.TrimPrefix(reason, "os.Exit")
 	}
-	return chapter.FailPanic, line
+	return crashKind(line), line
 }
 
 // trimCrash removes the runtime's crash report (the panic line and the

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/concurrency101/book/runner/chapter"
 	"github.com/concurrency101/book/runner/internal/stackdump"
@@ -42,4 +43,13 @@ func crashReport(stderr string) (at int, line string) {
 	}
 	loc := all[len(all)-1]
 	return loc[0], stderr[loc[0]:loc[1]]
+}
+
+// crashKind is the kind of a crash report's first line: fatal for the
+// runtime's "fatal error: ...", panic for a panic.
+func crashKind(line string) chapter.FailKind {
+	if strings.HasPrefix(line, "fatal error: ") {
+		return chapter.FailFatal
+	}
+	return chapter.FailPanic
 }

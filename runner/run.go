@@ -147,6 +147,7 @@ type chapterRun struct {
 	engines map[string]Engine          // by engine name
 	failed  map[string]error           // engines that could not start, by name
 	routing                            // which engine runs which cell (differ.go)
+	broke   *chapter.Cell              // the fragment that broke the session (session.go)
 }
 
 // engineFor returns the named engine, started on first use; an engine
@@ -204,6 +205,9 @@ func (r *chapterRun) runCell(c *chapter.Cell) (*chapter.Result, error) {
 		chapter.Verify(r.ch.Path, c, res)
 		return res, nil
 	}
+	if res := r.sessionSkip(c); res != nil {
+		return res, nil
+	}
 	res, err := r.execute(c)
 	if r.ctx.Err() != nil {
 		return nil, r.ctx.Err()
@@ -215,6 +219,7 @@ func (r *chapterRun) runCell(c *chapter.Cell) (*chapter.Result, error) {
 		chapter.Verify(r.ch.Path, c, res)
 		r.compareEngines(c, res)
 	}
+	r.noteSession(c, res)
 	return res, nil
 }
 
@@ -231,6 +236,7 @@ func (r *chapterRun) update() {
 	for _, name := range changed {
 		r.updated(r.ch.Cell(name), r.results[name])
 	}
+	r.rep.Notes = append(r.rep.Notes, updateNotes(r.ch)...)
 	for _, c := range r.ch.Cells {
 		r.opts.progress(Progress{Chapter: r.ch, Cell: c, Result: r.results[c.Name]})
 	}
@@ -300,8 +306,13 @@ func (r *chapterRun) checkTimingsWith(engine string, exps []*chapter.Expectation
 		r.rep.Machine = m
 	}
 	if m != nil {
+		existed := topts.Update && recordedEngine(r.ch.Path, topts.Engine)
 		if err := timing.Record(r.ch.Path, m, res, topts); err != nil {
 			r.rep.Errors = append(r.rep.Errors, err.Error())
+		} else if topts.Update {
+			if note := timingNote(r.ch.Path, topts.Engine, existed, res); note != "" {
+				r.rep.Notes = append(r.rep.Notes, note)
+			}
 		}
 	}
 	r.opts.progress(Progress{Chapter: r.ch, Expectations: res, Machine: m, Rounds: topts.Rounds()})

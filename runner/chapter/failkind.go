@@ -9,9 +9,13 @@ type FailKind string
 // be expected; Crash and Interrupted are conditions of the runner.
 const (
 	FailCompile FailKind = "compile" // the cell does not build
-	FailPanic   FailKind = "panic"   // a panic or fatal error, in any goroutine
+	FailPanic   FailKind = "panic"   // a panic, in any goroutine
+	// FailFatal: a fatal error of the Go runtime ("fatal error: all
+	// goroutines are asleep - deadlock!", "fatal error: concurrent map
+	// writes"), which no recover stops.
+	FailFatal   FailKind = "fatal"
 	FailExit    FailKind = "exit"    // os.Exit or log.Fatal with a non-zero status
-	FailTimeout FailKind = "timeout" // the cell's timeout passed (a deadlock under the interpreter)
+	FailTimeout FailKind = "timeout" // the cell's timeout passed
 	FailRace    FailKind = "race"    // the race detector found a data race
 	FailMemory  FailKind = "memory"  // the cell exceeded the memory limit
 	// FailCrash: the process that ran the cell died without a reason the
@@ -29,6 +33,7 @@ const (
 var expectable = map[FailKind]bool{
 	FailCompile:     true,
 	FailPanic:       true,
+	FailFatal:       true,
 	FailExit:        true,
 	FailTimeout:     true,
 	FailRace:        true,
@@ -38,7 +43,7 @@ var expectable = map[FailKind]bool{
 }
 
 // FailKinds lists every FailKind, in the order the documentation gives them.
-var FailKinds = []FailKind{FailCompile, FailPanic, FailExit, FailTimeout, FailRace, FailMemory, FailCrash, FailInterrupted}
+var FailKinds = []FailKind{FailCompile, FailPanic, FailFatal, FailExit, FailTimeout, FailRace, FailMemory, FailCrash, FailInterrupted}
 
 // FailureKinds lists the values the fails attribute accepts: the expectable
 // FailKinds, in the order of FailKinds.

@@ -66,7 +66,7 @@ func TestFailKindsComplete(t *testing.T) {
 		}
 	}
 	assert.Equal(t, want, FailureKinds)
-	assert.Equal(t, []string{"compile", "panic", "exit", "timeout", "race", "memory"}, FailureKinds,
+	assert.Equal(t, []string{"compile", "panic", "fatal", "exit", "timeout", "race", "memory"}, FailureKinds,
 		"the kinds a cell can expect changed: update runner/doc.go")
 }
 

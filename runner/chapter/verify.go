@@ -14,15 +14,8 @@ func Verify(path string, c *Cell, r *Result) {
 		return
 	}
 	pos := fmt.Sprintf("%s:%d", path, c.Line)
-	switch {
-	case c.Fails != nil && r.FailKind == "":
-		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: expected to fail (%s), but it ran to the end", pos, c.Name, c.Fails))
-	case c.Fails != nil && r.FailKind != c.Fails.Kind:
-		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: expected a %s failure, got: %s", pos, c.Name, c.Fails.Kind, r.Error))
-	case c.Fails != nil && c.Fails.Msg != "" && !strings.HasPrefix(Normalize(failMsg(r)), Normalize(c.Fails.Msg)):
-		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: failure message: want %q..., got %q", pos, c.Name, c.Fails.Msg, failMsg(r)))
-	case c.Fails == nil && r.FailKind != "":
-		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: %s", pos, c.Name, r.Error))
+	if p := EndingProblem(path, c, r); p != "" {
+		r.Problems = append(r.Problems, p)
 	}
 	for _, o := range c.Outputs {
 		if r.FailKind == FailCompile && (c.Fails == nil || c.Fails.Kind != FailCompile) {
@@ -42,8 +35,8 @@ func Verify(path string, c *Cell, r *Result) {
 		if o.Unordered {
 			what += " (unordered)"
 		}
-		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: %s\n%s", o.posIn(path), c.Name, what,
-			Diff("want", o.Text, "got", got)))
+		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: %s\n%s%s", o.posIn(path), c.Name, what,
+			Diff("want", o.Text, "got", got), unorderedHint(o, got)))
 	}
 	if r.Truncated && len(c.Outputs) > 0 {
 		r.Problems = append(r.Problems, fmt.Sprintf("%s: cell %s: output truncated: it exceeded the runner's cap", pos, c.Name))
@@ -54,9 +47,44 @@ func Verify(path string, c *Cell, r *Result) {
 	}
 }
 
+// EndingProblem says how the way r ended differs from what the cell
+// says of it (it fails, and how, or it runs to the end), or returns "".
+func EndingProblem(path string, c *Cell, r *Result) string {
+	pos := fmt.Sprintf("%s:%d", path, c.Line)
+	switch {
+	case c.Fails != nil && r.FailKind == "":
+		return fmt.Sprintf("%s: cell %s: expected to fail (%s), but it ran to the end", pos, c.Name, c.Fails)
+	case c.Fails != nil && r.FailKind != c.Fails.Kind:
+		return fmt.Sprintf("%s: cell %s: expected a %s failure, got: %s", pos, c.Name, c.Fails.Kind, r.Error)
+	case c.Fails != nil && c.Fails.Msg != "" && !strings.HasPrefix(Normalize(failMsg(r)), Normalize(c.Fails.Msg)):
+		return fmt.Sprintf("%s: cell %s: failure message: want %q..., got %q", pos, c.Name, c.Fails.Msg, failMsg(r))
+	case c.Fails == nil && r.FailKind != "":
+		return fmt.Sprintf("%s: cell %s: %s", pos, c.Name, r.Error)
+	}
+	return ""
+}
+
+// unorderedHint suggests the unordered flag when an ordered block holds the
+// lines the run printed, in another order: goroutines printing in the order
+// the scheduler picks is the usual reason, and the flag is the remedy.
+func unorderedHint(o *Output, got string) string {
+	if o.Unordered || !Match(o.Text, got, true) {
+		return ""
+	}
+	info := "output"
+	if o.Stream == "stderr" {
+		info += " stderr"
+	}
+	return fmt.Sprintf("\nhint: the same lines in another order: if their order is up to the scheduler, write the block as ```%s unordered", info)
+}
+
 // failMsg is the failure message without the kind the runner prefixed
-// ("exit: exit status 3" is written fails="exit: exit status 3").
+// ("exit: exit status 3" is written fails="exit: exit status 3"), or the
+// runtime's "fatal error: " (fails="fatal: all goroutines are asleep").
 func failMsg(r *Result) string {
+	if r.FailKind == FailFatal {
+		return strings.TrimPrefix(r.Error, "fatal error: ")
+	}
 	return strings.TrimPrefix(r.Error, string(r.FailKind)+": ")
 }
 

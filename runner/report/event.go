@@ -277,6 +277,9 @@ func DoneEvents(rep *Report, err error) []Event {
 		out("?   \t" + pkg + "\t[no go cells]\n")
 		return append(evs, Event{Action: ActionSkip, Package: pkg, Elapsed: seconds(0, 3)})
 	}
+	for _, n := range rep.Notes {
+		out(n)
+	}
 	for _, e := range rep.Errors {
 		out(e)
 	}

@@ -71,6 +71,11 @@ func (p *Printer) Start(path string) {
 	}
 }
 
+// SessionBroke starts the reason of a fragment skipped because an earlier
+// fragment broke the session: such a skip is reported without -v, as a
+// consequence of a failure.
+const SessionBroke = "the session broke at "
+
 // Cell reports one cell as soon as it is done.
 func (p *Printer) Cell(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Result) {
 	if p.events() {
@@ -96,7 +101,7 @@ func (p *Printer) cellText(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Re
 	pos := ch.Pos(c.Line)
 	switch res.Status {
 	case chapter.Skip:
-		if p.Verbose {
+		if p.Verbose || strings.HasPrefix(res.Error, SessionBroke) {
 			fmt.Fprintf(p.w(), "skip    %s %s (%s)\n", pos, c.Name, res.Error)
 		}
 		return
@@ -104,6 +109,10 @@ func (p *Printer) cellText(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Re
 		fmt.Fprintf(p.w(), "ok      %s %s (%.2fs%s)\n", pos, c.Name, res.Time.Seconds(), routed(res))
 	default:
 		fmt.Fprintf(p.w(), "FAIL    %s %s (%.2fs%s)\n", pos, c.Name, res.Time.Seconds(), routed(res))
+	}
+	if p.Verbose && c.Fails != nil && res.FailKind != "" {
+		// What the expectation was checked against.
+		fmt.Fprintf(p.w(), "    failed as expected (fails=%q): %s\n", c.Fails.String(), res.Error)
 	}
 	if p.Verbose || res.Status == chapter.Fail {
 		if res.Stdout != "" && (p.Verbose || len(res.Problems) == 0 || !strings.Contains(strings.Join(res.Problems, ""), "output mismatch")) {
@@ -174,6 +183,9 @@ func (p *Printer) doneText(rep *Report, err error) {
 		default:
 			skip++
 		}
+	}
+	for _, n := range rep.Notes {
+		fmt.Fprintln(p.w(), n)
 	}
 	for _, e := range rep.Errors {
 		fmt.Fprintln(p.w(), e)

@@ -91,3 +91,30 @@ func actions(evs []Event) []string {
 	}
 	return a
 }
+
+// TestVerboseExpectedFailure: -v shows the failure an expected failure was
+// checked against; without -v a passing cell is one line.
+func TestVerboseExpectedFailure(t *testing.T) {
+	ch, err := chapter.Parse("c.md", []byte("```{.go name=\"d\" fails=\"fatal: all goroutines\"}\npackage main\n\nfunc main() { select {} }\n```\n"))
+	require.NoError(t, err)
+	res := &chapter.Result{Cell: "d", Status: chapter.Pass, FailKind: chapter.FailFatal, Error: "fatal error: all goroutines are asleep - deadlock!"}
+	var b strings.Builder
+	(&Printer{W: &b, Verbose: true}).Cell(ch, ch.Cells[0], res)
+	assert.Equal(t, "ok      c.md:1 d (0.00s)\n    failed as expected (fails=\"fatal: all goroutines\"): fatal error: all goroutines are asleep - deadlock!\n", b.String())
+	b.Reset()
+	(&Printer{W: &b}).Cell(ch, ch.Cells[0], res)
+	assert.Equal(t, "ok      c.md:1 d (0.00s)\n", b.String())
+}
+
+// TestNotes: what -update wrote is printed before the chapter's errors
+// and summary, and carried in the JSON event's output.
+func TestNotes(t *testing.T) {
+	rep := &Report{Chapter: "c.md", Notes: []string{"wrote c.md:7 output of cell a (new)"}, Errors: []string{"c.md:9: bad"}}
+	var b strings.Builder
+	(&Printer{W: &b}).Done(rep, nil)
+	assert.True(t, strings.HasPrefix(b.String(), "wrote c.md:7 output of cell a (new)\nc.md:9: bad\nFAIL"), b.String())
+	b.Reset()
+	(&Printer{W: &b, JSON: true}).Done(rep, nil)
+	assert.Contains(t, b.String(), `"Output":"wrote c.md:7 output of cell a (new)\n"}`+"\n"+`{`, "a note is an output event of the chapter, before its errors")
+	assert.Less(t, strings.Index(b.String(), "wrote c.md:7"), strings.Index(b.String(), `"Output":"c.md:9: bad\n"`))
+}

@@ -34,6 +34,7 @@ type Report struct {
 	Results []*chapter.Result `json:"results"`
 	Time    time.Duration     `json:"time"`
 	Errors  []string          `json:"errors,omitempty"` // chapter-level problems (parse errors, expectations)
+	Notes   []string          `json:"notes,omitempty"`  // what -update wrote: blocks, timing records
 	// Expectations are the timing expectations checked, in chapter order;
 	// Machine is where they were measured (nil when nothing was timed).
 	Expectations []*timing.ExpectResult `json:"expectations,omitempty"`

@@ -76,6 +76,9 @@ type state struct {
 	deadline int       // seq of the cell whose timeout is armed, 0 if none
 	started  time.Time // when the cell's clock started
 	cpu0     time.Duration
+
+	timersMu sync.Mutex
+	timers   map[*interp.Interpreter]*timerWatch // see watchTimers
 }
 
 func serve(nonce string) int {
@@ -236,6 +239,7 @@ func (w *state) newInterp(imports []string) *interp.Interpreter {
 	if err := i.Use(w.overrides()); err != nil {
 		panic(err)
 	}
+	w.watchTimers(i)
 	return i
 }
 
@@ -266,11 +270,13 @@ func (w *state) run(req *Request) (resp Response) {
 		}
 	}()
 	i, pieces := w.pieces(req)
+	stopWatch := w.watchDeadlock(req.Seq, i, req.Program)
 	for _, p := range pieces {
 		if !w.runPiece(i, req, p, &resp) {
 			break
 		}
 	}
+	stopWatch()
 	return resp
 }
 
