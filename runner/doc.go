@@ -139,7 +139,10 @@ Comparison rules, applied to both the golden and the captured text:
     (1.5s, 250ms, 3µs, 1m2.5s, 1h0m0s), a hexadecimal address of six digits
     or more (0xc000012345) and a goroutine number (goroutine 17) match any
     value of the same kind. A golden 1.2s matches a captured 980ms; it does
-    not match 12 or "fast". Timing claims are made by expectations instead.
+    not match 12 or "fast". Timing claims are made by expectations instead;
+  - a position in the chapter (a race report's or a stack's) is compared by
+    the chapter's file name: chapters/cpu.md:42 and ../chapters/cpu.md:42
+    match, as the path depends on where the run was started.
 
 A cell without an output block runs and must not fail, but what it prints is
 not compared. An output block with no cell before it is an error.

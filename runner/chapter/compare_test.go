@@ -27,3 +27,13 @@ func TestSame(t *testing.T) {
 		assert.Equal(t, tc.same, Same(tc.want, tc.got, tc.unordered), "Same(%q, %q, %v)", tc.want, tc.got, tc.unordered)
 	}
 }
+
+// TestSamePath: a position in the chapter matches however the chapter was
+// named to the run; another file's position does not.
+func TestSamePath(t *testing.T) {
+	a := "      chapters/concurrency.md:197\n(../chapters/concurrency.md:12)\n"
+	b := "      ../chapters/concurrency.md:197\n(concurrency.md:12)\n"
+	assert.Equal(t, samePath("../chapters/concurrency.md", a), samePath("chapters/concurrency.md", b))
+	assert.NotEqual(t, samePath("chapters/concurrency.md", "x/other.md:3\n"), samePath("chapters/concurrency.md", "x/concurrency.md:4\n"))
+	assert.Equal(t, "no position\n", samePath("c.md", "no position\n"))
+}

@@ -2,6 +2,8 @@ package chapter
 
 import (
 	"fmt"
+	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -25,7 +27,7 @@ func Verify(path string, c *Cell, r *Result) {
 		if o.Stream == "stderr" {
 			got = r.Stderr
 		}
-		if Match(o.Text, got, o.Unordered) {
+		if Match(samePath(path, o.Text), samePath(path, got), o.Unordered) {
 			continue
 		}
 		what := "output mismatch"
@@ -100,4 +102,18 @@ func OnlyMismatch(c *Cell, r *Result) bool {
 		return r.FailKind == ""
 	}
 	return r.FailKind == c.Fails.Kind && (c.Fails.Msg == "" || strings.HasPrefix(Normalize(failMsg(r)), Normalize(c.Fails.Msg)))
+}
+
+// samePath writes every position in the chapter ("../chapters/cpu.md:42",
+// "chapters/cpu.md:42") as its file name alone ("cpu.md:42"): a race report
+// or a stack in an output block names the chapter as it was given to the
+// run that wrote the block, and the chapter is the same from any working
+// directory.
+func samePath(path, text string) string {
+	base := filepath.Base(path)
+	if base == "." || base == "/" || !strings.Contains(text, base+":") {
+		return text
+	}
+	re := regexp.MustCompile(`(^|[\s(])[^\s(]*` + regexp.QuoteMeta(base) + `:`)
+	return re.ReplaceAllString(text, "${1}"+base+":")
 }
