@@ -145,12 +145,25 @@ func (e *interpEngine) exec(ctx context.Context, w *workerProc, c *chapter.Cell)
 	seq := e.seq
 	timeout := e.opts.timeout(c)
 	req := worker.Request{Seq: seq, Path: e.ch.Path, Program: c.Program, Timeout: timeout, Rewrite: !e.opts.NoRewrite}
+	res := newResult(c, e.Name())
 	if c.Program {
 		req.Code, req.Line = c.Code, c.CodeLine
+		if len(c.Uses) > 0 {
+			// One file for the interpreter, whose //line directives
+			// keep each file's lines those of the chapter.
+			code, err := chapter.Concat(e.ch.Path, c.Sources())
+			if err != nil {
+				res.FailKind, res.Error = chapter.FailCompile, fmt.Sprintf("%s: %v", e.ch.Pos(c.Line), err)
+				if errors.Is(err, chapter.ErrImportClash) {
+					res.Refused = "files that import different packages under one name"
+				}
+				return res, nil
+			}
+			req.Code = code
+		}
 	} else {
 		req.Chunks = worker.SplitFragment(c.Code, c.CodeLine)
 	}
-	res := newResult(c, e.Name())
 	if err := w.send(&req); err != nil {
 		res.FailKind, res.Error = chapter.FailCrash, "the worker is gone: "+err.Error()
 		return res, nil

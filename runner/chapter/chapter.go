@@ -66,14 +66,14 @@ type Cell struct {
 	// With names the file cells this program is built with, in the order
 	// written (with="a b"); Uses are those cells, set by Parse when every
 	// name is right.
-	With []string
-	Uses []*Cell
-	Outputs   []*Output
-	Block     Span // the fenced block, from the opening fence to after the closing one
-	Indent    string
-	InQuote   bool                 // inside a block quote: -update cannot create blocks there
-	Unnamed   bool                 // Name was derived from the line
-	Node      *ast.FencedCodeBlock // the cell's node in the chapter's Doc
+	With    []string
+	Uses    []*Cell
+	Outputs []*Output
+	Block   Span // the fenced block, from the opening fence to after the closing one
+	Indent  string
+	InQuote bool                 // inside a block quote: -update cannot create blocks there
+	Unnamed bool                 // Name was derived from the line
+	Node    *ast.FencedCodeBlock // the cell's node in the chapter's Doc
 	// Invalid is the problem of the cell's info string (an unknown or
 	// malformed attribute). Such a cell is kept, with every attribute
 	// that could be read, so its output blocks and expectations still

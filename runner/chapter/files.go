@@ -2,6 +2,7 @@ package chapter
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/format"
@@ -192,6 +193,10 @@ type mergedImport struct {
 	line, col  int // of the spec in its file
 }
 
+// ErrImportClash is the error of Concat and Program for files that import
+// different packages under one name, which one file cannot do.
+var ErrImportClash = errors.New("the files cannot be read as one file")
+
 // merge reads the files of a program. Two files that import different
 // packages under one name cannot become one file: that is an error.
 func merge(srcs []Source) (*merged, error) {
@@ -232,7 +237,7 @@ func merge(srcs []Source) (*merged, error) {
 				continue
 			}
 			if prev, ok := byName[key]; ok && key != "_" && key != "." && prev.path != path {
-				return nil, fmt.Errorf("%s imports %q and %s imports %q, both as %s: they cannot be read as one file", prev.src.Name, prev.path, s.Name, path, key)
+				return nil, fmt.Errorf("%s imports %q and %s imports %q, both as %s: %w", prev.src.Name, prev.path, s.Name, path, key, ErrImportClash)
 			}
 			seen[name+" "+path] = true
 			byName[key] = im
