@@ -118,3 +118,19 @@ func TestFilesUpdate(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, filesChapter, string(got), "the two output blocks written, the file cells untouched")
 }
+
+// TestFilesRefusalAtFileLine: the interpreter reads a program's files as
+// one, and what it refuses in a file cell is reported at the file cell's
+// line and column in the chapter.
+func TestFilesRefusalAtFileLine(t *testing.T) {
+	md := strings.Replace(filesChapter, "\twg.Wait()\n", "\twg.Wait()\n\tslices.Sort(out)\n", 1)
+	md = strings.Replace(md, "import \"sync\"\n", "import (\n\t\"slices\"\n\t\"sync\"\n)\n", 1)
+	path := writeChapter(t, "files.md", md)
+	rep := runGo(t, path, Options{Engine: "yaegi"})
+	want := "chapters/files.md:" + strconv.Itoa(lineOf(t, md, "slices.Sort(out)")) + ":2: slices.Sort is not supported by the interpreter"
+	for _, name := range []string{"pool", "twice"} {
+		r := rep.Result(name)
+		assert.Equal(t, chapter.FailCompile, r.FailKind, name)
+		assert.Contains(t, r.Error, want, name)
+	}
+}
