@@ -155,16 +155,18 @@ runs in the same order under both engines.
   - The toolchain builds the package from each file written under its
     name, with //line directives, so that its errors, panics and goroutine
     dumps name each file's lines in the chapter.
-  - The interpreter (v0.16.1 reads a package as one source here) evaluates
-    one file: the imports of every file, each once, then each file's text
-    with its package clause and imports blanked out, every token at its
-    line and column, and a //line directive before each file. go/types
-    checks the files as separate files of one package before that, so a
-    compile error is Go's; a compile error or a refusal of the rewrite
-    in a file cell names the file cell's line in the chapter. Two files that
-    import different packages under one name (math/rand and crypto/rand as
-    rand) cannot be one file: the interpreter refuses the program, and
-    auto runs it under the toolchain.
+  - The interpreter evaluates one file (yaegi reads several files only
+    from a package directory, with EvalPath, which compiles and runs in one
+    call: the runner compiles first, times the execution alone, and
+    rewrites the source in between): the imports of every file, each once,
+    then each file's text with its package clause and imports blanked out,
+    every token at its line and column, and a //line directive before each
+    file. go/types checks the files as separate files of one package
+    before that, so a compile error is Go's; a compile error or a refusal
+    of the rewrite in a file cell names the file cell's line in the
+    chapter. Two files that import different packages under one name
+    (math/rand and crypto/rand as rand) cannot be one file: the
+    interpreter refuses the program, and auto runs it under the toolchain.
 
 A file cell with a problem (no title, func main, not package main, an
 attribute about running, never named by a program) fails with its error at
