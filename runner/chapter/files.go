@@ -8,6 +8,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -82,6 +83,9 @@ func fileProblem(c *Cell) string {
 	if c.Title == "" || !strings.HasSuffix(c.Title, ".go") || strings.ContainsAny(c.Title, "/\\ ") {
 		return fmt.Sprintf("title=%q: a file cell needs title=\"NAME.go\", the name of its file", c.Title)
 	}
+	if why := ignoredName(c.Title); why != "" {
+		return fmt.Sprintf("title=%q: go build leaves out a file so named (%s)", c.Title, why)
+	}
 	if !c.Program {
 		return "a file cell is a Go source file: it starts with package main"
 	}
@@ -151,13 +155,41 @@ func (p *parseState) nearestFile(n string) string {
 	return " (the chapter has no file cells, {.go title=\"NAME.go\" name=\"...\" .file})"
 }
 
-// FileName is the name of a program's own file: its title when that is a
-// .go file name, else main.go.
+// FileName is the name of a program's own file: for a program built with
+// file cells its title, when that is a .go file name go build reads;
+// else main.go.
 func (c *Cell) FileName() string {
-	if strings.HasSuffix(c.Title, ".go") && !strings.ContainsAny(c.Title, "/\\ ") {
+	if len(c.With) > 0 && strings.HasSuffix(c.Title, ".go") && !strings.ContainsAny(c.Title, "/\\ ") && ignoredName(c.Title) == "" {
 		return c.Title
 	}
 	return "main.go"
+}
+
+// The operating systems and architectures that a file name's suffix
+// restricts a file to (go/build's lists; go tool dist list).
+var (
+	knownOS   = strings.Fields("aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 windows zos")
+	knownArch = strings.Fields("386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm")
+)
+
+// ignoredName says why go build would leave a .go file of this name out
+// of a package on some machine, or "".
+func ignoredName(name string) string {
+	base := strings.TrimSuffix(name, ".go")
+	switch {
+	case strings.HasPrefix(name, "_") || strings.HasPrefix(name, "."):
+		return "it starts with _ or ."
+	case strings.HasSuffix(base, "_test"):
+		return "a _test.go file is a test"
+	}
+	parts := strings.Split(base, "_")
+	if n := len(parts); n > 1 {
+		last := parts[n-1]
+		if slices.Contains(knownOS, last) || slices.Contains(knownArch, last) {
+			return "the suffix _" + last + " restricts it to one system or architecture"
+		}
+	}
+	return ""
 }
 
 // A Source is one file of a program.
