@@ -138,7 +138,7 @@ func renderCell(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.W
 		}
 	}
 	writeCodeCopy(w, "go", n.Code, hl, n.Copy)
-	if r != nil {
+	if r != nil && !(c.File && c.Invalid == nil) { // a file's runs are its programs'
 		writeResult(w, c, r)
 	} else {
 		for _, o := range c.Outputs {

@@ -53,6 +53,18 @@ func TestSharedFileShownOnce(t *testing.T) {
 	require.Len(t, copies, 2, "the two programs copy the whole program; the file cell its own code")
 	assert.Equal(t, wantCopy, html.UnescapeString(copies[0][1]))
 	assert.Contains(t, html.UnescapeString(copies[1][1]), "// sync.go\n\nfunc main() { println(run(2)) }\n\n// work.go\n")
+
+	// After a run, the file cell's result (skipped: built into the
+	// programs) is its badge, not an error box.
+	a.Files = append(a.Files, archiveFile{Name: "reports/index.md.json", Data: `{"chapter":"chapters/index.md","results":[` +
+		`{"cell":"pool","line":3,"kind":"program","engine":"yaegi","status":"pass","stdout":"333\n"},` +
+		`{"cell":"work","line":11,"kind":"file","status":"skip","error":"file cell: built into pool, sync"},` +
+		`{"cell":"sync","line":22,"kind":"program","engine":"yaegi","status":"pass","stderr":"22\n"}]}`})
+	s, _, err = buildArchive(t, a)
+	require.NoError(t, err)
+	ran := s.order[0].content
+	assert.Contains(t, ran, `<span class="cell-title">work.go</span><span class="badge badge-skip">shared file</span><span class="cell-meta">built into pool, sync</span>`)
+	assert.NotContains(t, ran, "cell-error")
 	if testing.Short() {
 		return
 	}
