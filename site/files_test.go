@@ -2,12 +2,16 @@ package site
 
 import (
 	"html"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -76,4 +80,25 @@ func TestSharedFileShownOnce(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	assert.Equal(t, "333\n", string(out), "the copied program runs as the cell does")
+}
+
+// TestBrowserCopyProgram: in Chromium, the copy button of a program built
+// with a file cell puts the whole program on the clipboard; the file
+// cell's button, its own code.
+func TestBrowserCopyProgram(t *testing.T) {
+	ctx := browser(t)
+	out := buildFixture(t, "files", false)
+	ts := httptest.NewServer(&Server{Dir: out})
+	defer ts.Close()
+	do(t, ctx, chromedp.Navigate(ts.URL+"/files.html"), chromedp.WaitVisible(".cell"))
+	run(t, ctx, chromedp.Evaluate[any](`window.copied = null;
+		navigator.clipboard.writeText = function (s) { window.copied = s; return Promise.resolve(); }`))
+	do(t, ctx, chromedp.Click("#cell-pool button.copy"))
+	assert.Equal(t, wantCopy, run(t, ctx, chromedp.Evaluate[string](`window.copied`)))
+	do(t, ctx, chromedp.Click("#cell-work button.copy"))
+	own := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("#cell-work code").textContent`))
+	assert.Equal(t, own, run(t, ctx, chromedp.Evaluate[string](`window.copied`)))
+	assert.True(t, strings.HasPrefix(own, "package main\n\nimport (\n\t\"fmt\""), own)
+	do(t, ctx, chromedp.Click("#cell-sync .cell-uses a"), chromedp.Sleep(200*time.Millisecond))
+	assert.Equal(t, "#cell-work", run(t, ctx, chromedp.Evaluate[string](`location.hash`)), "uses work.go goes to the file")
 }
