@@ -29,7 +29,7 @@ func TestBadAttributeIsOneFailure(t *testing.T) {
 	require.NotNil(t, slow)
 	assert.Equal(t, chapter.Fail, slow.Status)
 	require.Len(t, slow.Problems, 1)
-	assert.Equal(t, path+`:3: unknown cell attribute "timout": did you mean timeout? (valid: name, title, timeout, fails, engine, linenums, hl_lines; flags .norun, .race, .unchecked)`, slow.Problems[0])
+	assert.Equal(t, path+`:3: unknown cell attribute "timout": did you mean timeout? (valid: name, title, timeout, fails, engine, with, linenums, hl_lines; flags .norun, .race, .unchecked, .file)`, slow.Problems[0])
 	assert.Empty(t, slow.Stdout, "a cell with a bad attribute is not run")
 	assert.Equal(t, chapter.Pass, fast.Status)
 }

@@ -61,6 +61,10 @@ error. Known attributes:
 	                   interpreter cannot do); see Engines.
 	.race              build the cell with the race detector; implies
 	                   engine="go".
+	.file              the cell is a file of the chapter's programs, not a
+	                   program: see Programs of several files.
+	with="a b"         the program is built with these file cells, named
+	                   and separated by spaces: see Programs of several files.
 	linenums="1"       display attributes of MkDocs-Material, checked as
 	hl_lines="2 4-6"   superfences checks them; passed to the site, ignored
 	                   by the runner.
@@ -108,6 +112,79 @@ like the cells of a Jupyter notebook. Top-level statements run in order, at
 package scope: a variable declared with := in one fragment is visible to the
 next. A fragment may import packages; importing a package an earlier fragment
 imported is allowed and does nothing.
+
+# Programs of several files
+
+A program can be built, as Go builds a package, from its own file and
+file cells of the chapter, so that code several programs share (a test
+server, its client) is written and shown once:
+
+	```{.go title="site.go" name="io-site" .file}
+	package main
+
+	import "net/http/httptest"
+
+	func newSite(...) *httptest.Server { ... }
+	```
+
+	```{.go title="io_pool.go" name="io-pool" with="io-site"}
+	package main
+
+	func main() { site := newSite(...); ... }
+	```
+
+A file cell (.file) is a Go source file of package main without func main:
+declarations only, with the imports its own code uses, as any file of a
+package. Its title is its file name and is required (title="NAME.go"). It
+does not run on its own: it has no output block (one after it is an error
+at the block's line), it takes none of the attributes about running
+(.norun, .unchecked, fails, timeout, engine, .race) and no with=, so file
+cells never name each other and cannot form a cycle. It is reported as
+skipped, "file cell: built into io-pool, io-sync" (-json Kind "file").
+
+with= on a complete program names the file cells it is built with,
+separated by spaces (not commas), each once, in any order; a file cell may
+stand before or after the programs that use it. The program's own file is
+named by its title (main.go when it has none), and the program is one
+package of these files: each file imports what its own code uses (as with go
+build, a package that only another file imports is undefined), every
+file sees the declarations of the others, and the files are given to the
+compiler sorted by name, as go build does, so that package initialization
+runs in the same order under both engines.
+
+  - The toolchain builds the package from each file written under its
+    name, with //line directives, so that its errors, panics and goroutine
+    dumps name each file's lines in the chapter.
+  - The interpreter evaluates one file (yaegi reads several files only
+    from a package directory, with EvalPath, which compiles and runs in one
+    call: the runner compiles first, times the execution alone, and
+    rewrites the source in between): the imports of every file, each once,
+    then each file's text with its package clause and imports blanked out,
+    every token at its line and column, and a //line directive before each
+    file. go/types checks the files as separate files of one package
+    before that, so a compile error is Go's; a compile error or a refusal
+    of the rewrite in a file cell names the file cell's line in the
+    chapter. Two files that import different packages under one name
+    (math/rand and crypto/rand as rand) cannot be one file: the
+    interpreter refuses the program, and auto runs it under the toolchain.
+
+A file cell with a problem (no title, func main, not package main, an
+attribute about running, never named by a program) fails with its error at
+its line; so does a program whose with= names no cell ("did you mean"
+suggests the nearest file cell), a cell that is not a file cell, an
+invalid file cell, a name twice, or two files of the same name; with= on a
+fragment is an error too. The other cells run. Everything else holds for
+such a program as for any: engine routing, -engine=both, timing
+expectations (a file cell cannot be timed: time the programs), -update,
+which writes the programs' output blocks and never changes a file cell,
+and the names in -json and JUnit, which are the programs'.
+
+On the site a file cell is shown once, where it stands; each program built
+with it says "uses site.go" with a link to it, and its copy button copies
+the whole program as one file that go run builds: the imports of every
+file, each once, then each file's declarations under a "// NAME.go"
+comment, formatted by gofmt (one file, because a clipboard holds one text
+and a reader pastes it into one main.go).
 
 # Output blocks
 
@@ -647,7 +724,7 @@ cells]" and is skipped. Where expectations were timed, the text report's
 "timing" line is an output of the chapter.
 
 The book's fields ride along, ignored by those tools: on a cell's run and
-result Line (the fence's) and Kind ("program" or "fragment"); on its
+result Line (the fence's) and Kind ("program", "fragment" or "file"); on its
 result Engine, CPU (seconds), Error (how the run failed), FailKind and
 Problems (why the check failed, diffs included); on an expectation's run
 and result Line and Kind "expect" (the test expect has Kind

@@ -113,12 +113,21 @@ func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, e
 		if err := writeHooks(filepath.Join(e.dir, "cell"), wrapped); err != nil {
 			return res, err
 		}
-		src := worker.LineDirective(e.ch.Path, c.CodeLine, 1) + code
-		key := fmt.Sprintf("%t\x00%s", c.Race, src)
+		// A program of several files is built as go build builds a
+		// package: each file under its name.
+		files := map[string]string{}
+		key := fmt.Sprint(c.Race)
+		for _, s := range c.Sources() {
+			if s.Cell == c {
+				s.Code = code
+			}
+			files[s.Name] = worker.LineDirective(e.ch.Path, s.Line, 1) + s.Code
+			key += "\x00" + s.Name + "\x00" + files[s.Name]
+		}
 		bin := e.programs[key]
 		if bin == "" {
 			var err error
-			if bin, err = e.build(ctx, src, c.Race, res); err != nil || bin == "" {
+			if bin, err = e.build(ctx, files, c.Race, res); err != nil || bin == "" {
 				return res, err
 			}
 			if e.programs == nil {
@@ -138,7 +147,7 @@ func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, e
 	if err := writeHooks(filepath.Join(e.dir, "cell"), false); err != nil {
 		return res, err
 	}
-	bin, err := e.build(ctx, src, c.Race, res)
+	bin, err := e.build(ctx, map[string]string{"main.go": src}, c.Race, res)
 	if err != nil {
 		return res, err
 	}
@@ -149,7 +158,7 @@ func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, e
 		unused = unusedImports(res.Error)
 		if len(unused) > 0 && onlyUnusedImports(res.Error) {
 			res = newResult(c, e.Name())
-			if bin, err = e.build(ctx, e.assemble(f, unused), c.Race, res); err != nil {
+			if bin, err = e.build(ctx, map[string]string{"main.go": e.assemble(f, unused)}, c.Race, res); err != nil {
 				return res, err
 			}
 		}
@@ -318,12 +327,24 @@ func (e *goEngine) assemble(f *goFragment, drop map[string]bool) string {
 // chapter, so that an error in it is not blamed on the chapter.
 const generated = "\n//line book-runner-generated.go:1:1\n"
 
-// build compiles src. It returns the binary, or "" with res holding the
-// compile error; the error is for a toolchain that cannot run at all.
-func (e *goEngine) build(ctx context.Context, src string, race bool, res *chapter.Result) (string, error) {
+// build compiles the package of the given files (name to source), beside
+// the hooks, in place of the last cell's. It returns the binary, or ""
+// with res holding the compile error; the error is for a toolchain that
+// cannot run at all.
+func (e *goEngine) build(ctx context.Context, files map[string]string, race bool, res *chapter.Result) (string, error) {
 	cellDir := filepath.Join(e.dir, "cell")
-	if err := os.WriteFile(filepath.Join(cellDir, "main.go"), []byte(src), 0o644); err != nil {
-		return "", err
+	old, _ := filepath.Glob(filepath.Join(cellDir, "*.go"))
+	for _, f := range old {
+		if filepath.Base(f) != hooksFile {
+			if err := os.Remove(f); err != nil {
+				return "", err
+			}
+		}
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(cellDir, name), []byte(src), 0o644); err != nil {
+			return "", err
+		}
 	}
 	bin := filepath.Join(e.dir, "bin", fmt.Sprintf("cell%d", e.seq))
 	args := []string{"build", "-o", bin}

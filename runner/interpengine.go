@@ -83,11 +83,47 @@ func (e *interpEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Resul
 		res.FailKind, res.Error = chapter.FailCompile, msg
 		return res, nil
 	}
+	if res := e.joinFiles(c); res != nil {
+		return res, nil
+	}
 	res, err := e.run(ctx, c)
 	if res != nil {
 		e.types.ran(c, res.FailKind == "")
 	}
 	return res, err
+}
+
+// joinFiles returns the failure of a program whose files cannot be read
+// as one (chapter.Concat), before a worker is started for it; nil for any
+// other cell. Files that import two packages under one name are a
+// refusal, which auto routes to the toolchain.
+func (e *interpEngine) joinFiles(c *chapter.Cell) *chapter.Result {
+	if len(c.Uses) == 0 {
+		return nil
+	}
+	_, err := chapter.Concat(e.ch.Path, c.Sources())
+	if err == nil {
+		return nil
+	}
+	res := newResult(c, e.Name())
+	res.FailKind, res.Error = chapter.FailCompile, fmt.Sprintf("%s: %v", e.ch.Pos(c.Line), err)
+	if errors.Is(err, chapter.ErrImportClash) {
+		res.Refused = "files that import different packages under one name"
+	}
+	return res
+}
+
+// programCode is the source of a program for the interpreter, and its
+// first line in the chapter: a program built with file cells is one file
+// whose //line directives keep each file's lines those of the chapter
+// (chapter.Concat; Run has refused the programs it cannot join).
+func (e *interpEngine) programCode(c *chapter.Cell) (string, int) {
+	if len(c.Uses) > 0 {
+		if code, err := chapter.Concat(e.ch.Path, c.Sources()); err == nil {
+			return code, c.CodeLine
+		}
+	}
+	return c.Code, c.CodeLine
 }
 
 // run runs a cell that type-checks in a worker.
@@ -146,7 +182,7 @@ func (e *interpEngine) exec(ctx context.Context, w *workerProc, c *chapter.Cell)
 	timeout := e.opts.timeout(c)
 	req := worker.Request{Seq: seq, Path: e.ch.Path, Program: c.Program, Timeout: timeout, Rewrite: !e.opts.NoRewrite}
 	if c.Program {
-		req.Code, req.Line = c.Code, c.CodeLine
+		req.Code, req.Line = e.programCode(c)
 	} else {
 		req.Chunks = worker.SplitFragment(c.Code, c.CodeLine)
 	}

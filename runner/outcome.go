@@ -19,6 +19,9 @@ func newResult(c *chapter.Cell, engine string) *chapter.Result {
 
 // kindName is a result's Kind: "program" or "fragment".
 func kindName(c *chapter.Cell) string {
+	if c.File {
+		return "file"
+	}
 	if c.Program {
 		return "program"
 	}

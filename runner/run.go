@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -205,6 +206,9 @@ func (r *chapterRun) runCell(c *chapter.Cell) (*chapter.Result, error) {
 		chapter.Verify(r.ch.Path, c, res)
 		return res, nil
 	}
+	if c.File { // runs in the programs built with it
+		return &chapter.Result{Cell: c.Name, Line: c.Line, Kind: kindName(c), Status: chapter.Skip, Error: "file cell: " + usedBy(r.ch, c)}, nil
+	}
 	if res := r.sessionSkip(c); res != nil {
 		return res, nil
 	}
@@ -221,6 +225,17 @@ func (r *chapterRun) runCell(c *chapter.Cell) (*chapter.Result, error) {
 	}
 	r.noteSession(c, res)
 	return res, nil
+}
+
+// usedBy says which programs are built with file cell f.
+func usedBy(ch *chapter.Chapter, f *chapter.Cell) string {
+	var names []string
+	for _, c := range ch.Cells {
+		if slices.Contains(c.Uses, f) {
+			names = append(names, c.Name)
+		}
+	}
+	return "built into " + strings.Join(names, ", ")
 }
 
 // update writes the outputs of the run into the chapter, and marks the

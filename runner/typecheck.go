@@ -52,14 +52,18 @@ func newTypeChecker(ch *chapter.Chapter, opts *Options, tmp string) *typeChecker
 func (t *typeChecker) check(c *chapter.Cell) string {
 	t.pending = nil
 	if c.Program {
-		return checkSource(worker.LineDirective(t.asm.ch.Path, c.CodeLine, 1)+c.Code, false, t.tmp)
+		var srcs []string
+		for _, s := range c.Sources() {
+			srcs = append(srcs, worker.LineDirective(t.asm.ch.Path, s.Line, 1)+s.Code)
+		}
+		return checkSource(false, t.tmp, srcs...)
 	}
 	f, err := t.asm.fragment(c)
 	if err != nil {
 		return ""
 	}
 	t.pending = f
-	msg := checkSource(t.asm.assemble(f, nil), true, t.tmp)
+	msg := checkSource(true, t.tmp, t.asm.assemble(f, nil))
 	if msg != "" {
 		msg = t.asm.explainCompile(msg, f)
 	}
@@ -83,18 +87,24 @@ const generatedFile = "book-runner-generated.go"
 // ten.
 const maxTypeErrors = 10
 
-// checkSource type-checks a program (package main) and returns its
-// errors, one a line, at the positions its //line directives give. In a
-// fragment's program an import that nothing uses is no error: a later
-// fragment may use it.
-func checkSource(src string, fragment bool, tmp string) string {
+// checkSource type-checks a program (package main) of one or more files
+// and returns its errors, one a line, at the positions their //line
+// directives give. In a fragment's program an import that nothing uses is
+// no error: a later fragment may use it.
+func checkSource(fragment bool, tmp string, srcs ...string) string {
 	typesMu.Lock()
 	defer typesMu.Unlock()
-	file, err := parser.ParseFile(typesFset, "main.go", src, parser.SkipObjectResolution)
-	if err != nil {
-		return "" // the interpreter reports syntax errors as it always has
+	var files []*ast.File
+	var paths []string
+	for i, src := range srcs {
+		file, err := parser.ParseFile(typesFset, fmt.Sprintf("file%d.go", i), src, parser.SkipObjectResolution)
+		if err != nil {
+			return "" // the interpreter reports syntax errors as it always has
+		}
+		files = append(files, file)
+		paths = append(paths, importPaths(file)...)
 	}
-	if !loadExports(importPaths(file), tmp) {
+	if !loadExports(paths, tmp) {
 		return ""
 	}
 	var errs []types.Error
@@ -107,7 +117,7 @@ func checkSource(src string, fragment bool, tmp string) string {
 			}
 		},
 	}
-	conf.Check("main", typesFset, []*ast.File{file}, nil)
+	conf.Check("main", typesFset, files, nil)
 	// As the compiler, in the order of the source.
 	sort.SliceStable(errs, func(i, j int) bool {
 		a, b := typesFset.Position(errs[i].Pos), typesFset.Position(errs[j].Pos)

@@ -36,6 +36,32 @@ type cellNode struct {
 	Code   string
 	HL     map[int]bool
 	ID     string // a Go cell's anchor, unique in its page: see cellAnchor
+	// Uses links a program to the file cells it is built with (HTML),
+	// and Copy is what its copy button copies: the whole program.
+	Uses string
+	Copy string
+}
+
+// programFiles gives a program built with file cells the links to them,
+// "uses site.go", and the text its copy button copies: one file that go
+// run builds (chapter.Program), or, when its files cannot be one, each
+// file after a comment with its name, as separate files to create.
+func programFiles(c *chapter.Cell, anchors map[*chapter.Cell]string) (uses, copyText string) {
+	var links []string
+	for _, f := range c.Uses {
+		links = append(links, fmt.Sprintf(`<a href="#%s">%s</a>`, html.EscapeString(anchors[f]), html.EscapeString(f.Title)))
+	}
+	uses = `<span class="cell-uses">uses ` + strings.Join(links, ", ") + `</span>`
+	srcs := c.Sources()
+	copyText, err := chapter.Program(srcs)
+	if err != nil {
+		var b strings.Builder
+		for _, s := range srcs {
+			fmt.Fprintf(&b, "// file %s\n\n%s\n", s.Name, strings.TrimRight(s.Code, "\n"))
+		}
+		copyText = b.String()
+	}
+	return uses, copyText
 }
 
 func (n *cellNode) Kind() ast.NodeKind           { return kindCell }
@@ -104,15 +130,15 @@ func renderCell(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.W
 		}
 		return ast.WalkSkipChildren, nil
 	}
-	writeCellHead(w, n.ID, c, r)
+	writeCellHead(w, n.ID, c, r, n.Uses)
 	var hl map[int]bool
 	for _, a := range c.Attrs {
 		if a.Key == "hl_lines" {
 			hl = parseLines(a.Value)
 		}
 	}
-	writeCode(w, "go", n.Code, hl)
-	if r != nil {
+	writeCodeCopy(w, "go", n.Code, hl, n.Copy)
+	if r != nil && !(c.File && c.Invalid == nil) { // a file's runs are its programs'
 		writeResult(w, c, r)
 	} else {
 		for _, o := range c.Outputs {
@@ -125,14 +151,20 @@ func renderCell(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.W
 
 // writeCellHead opens a cell's box and writes its title line: the title,
 // and the badge, engine and duration of its result.
-func writeCellHead(w util.BufWriter, id string, c *chapter.Cell, r *chapter.Result) {
+func writeCellHead(w util.BufWriter, id string, c *chapter.Cell, r *chapter.Result, uses string) {
 	status := "norun"
 	if r != nil {
 		status = string(r.Status)
 	}
 	fmt.Fprintf(w, "<div class=\"cell cell-%s\" id=\"%s\">\n<div class=\"cell-head\">", status, html.EscapeString(id))
 	fmt.Fprintf(w, `<span class="cell-title">%s</span>`, html.EscapeString(cellTitle(c)))
-	if r != nil {
+	w.WriteString(uses)
+	if c.File && c.Invalid == nil { // shown here, run in the programs that use it
+		w.WriteString(`<span class="badge badge-skip">shared file</span>`)
+		if r != nil {
+			fmt.Fprintf(w, `<span class="cell-meta">%s</span>`, html.EscapeString(strings.TrimPrefix(r.Error, "file cell: ")))
+		}
+	} else if r != nil {
 		cls, text := badge(c, r)
 		fmt.Fprintf(w, `<span class="badge badge-%s">%s</span>`, cls, text)
 		meta := []string{html.EscapeString(r.Engine)}
@@ -235,11 +267,22 @@ func writeResult(w util.BufWriter, c *chapter.Cell, r *chapter.Result) {
 }
 
 func writeCode(w util.BufWriter, lang, code string, hl map[int]bool) {
+	writeCodeCopy(w, lang, code, hl, "")
+}
+
+// writeCodeCopy writes a code block whose copy button copies copyText
+// instead of the code shown, when it is not empty.
+func writeCodeCopy(w util.BufWriter, lang, code string, hl map[int]bool, copyText string) {
 	cls := ""
 	if lang != "" {
 		cls = ` class="language-` + html.EscapeString(lang) + `"`
 	}
-	w.WriteString(`<div class="highlight"><button class="copy" type="button" title="Copy code" aria-label="Copy code">Copy</button><pre class="chroma"><code` + cls + ">")
+	title, data := "Copy code", ""
+	if copyText != "" {
+		title = "Copy the whole program (with the files it uses)"
+		data = ` data-copy="` + html.EscapeString(copyText) + `"`
+	}
+	w.WriteString(`<div class="highlight"><button class="copy" type="button" title="` + title + `" aria-label="` + title + `"` + data + `>Copy</button><pre class="chroma"><code` + cls + ">")
 	w.WriteString(highlight(code, lang, hl))
 	w.WriteString("</code></pre></div>\n")
 }

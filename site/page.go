@@ -152,8 +152,15 @@ func (pg *page) heading(n *ast.Heading) {
 func chapterNodes(ch *chapter.Chapter, report *report.Report) map[ast.Node]ast.Node {
 	nodes := map[ast.Node]ast.Node{}
 	ids := map[string]bool{}
+	anchors := map[*chapter.Cell]string{} // first, so that a program can link to a file cell after it
 	for _, c := range ch.Cells {
-		cn := &cellNode{Cell: c, Code: c.Code, Report: report, ID: cellAnchor(c, ids)}
+		anchors[c] = cellAnchor(c, ids)
+	}
+	for _, c := range ch.Cells {
+		cn := &cellNode{Cell: c, Code: c.Code, Report: report, ID: anchors[c]}
+		if len(c.Uses) > 0 {
+			cn.Uses, cn.Copy = programFiles(c, anchors)
+		}
 		if report != nil {
 			cn.Result = report.Result(c.Name)
 		}

@@ -229,8 +229,8 @@ var cellAttrs = []struct {
 	flag bool
 }{
 	{"name", false}, {"title", false}, {"timeout", false}, {"fails", false}, {"engine", false},
-	{"linenums", false}, {"hl_lines", false},
-	{"norun", true}, {"race", true}, {"unchecked", true},
+	{"with", false}, {"linenums", false}, {"hl_lines", false},
+	{"norun", true}, {"race", true}, {"unchecked", true}, {"file", true},
 }
 
 // superfences' checks of the display options (pymdownx/superfences.py:
@@ -424,6 +424,14 @@ func (c *Cell) setAttr(a Attr) error {
 		if !reHLLines.MatchString(a.Value) {
 			return fmt.Errorf("hl_lines=%q: want line numbers and ranges, such as \"2 4-6\"", a.Value)
 		}
+	case "with":
+		names := strings.Fields(a.Value)
+		if len(names) == 0 || strings.Contains(a.Value, ",") {
+			return fmt.Errorf("with=%q: want the names of file cells separated by spaces, such as with=\"io-site io-report\"", a.Value)
+		}
+		c.With = names
+	case "file":
+		c.File = true
 	case "norun":
 		c.NoRun = true
 	case "unchecked":

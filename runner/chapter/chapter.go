@@ -59,12 +59,21 @@ type Cell struct {
 	Race      bool
 	Code      string
 	Program   bool // the code has a package clause
-	Outputs   []*Output
-	Block     Span // the fenced block, from the opening fence to after the closing one
-	Indent    string
-	InQuote   bool                 // inside a block quote: -update cannot create blocks there
-	Unnamed   bool                 // Name was derived from the line
-	Node      *ast.FencedCodeBlock // the cell's node in the chapter's Doc
+	// File: a file cell (.file), a source file of package main that
+	// programs of the chapter are built with (with=); it does not run on
+	// its own. Title is its file name.
+	File bool
+	// With names the file cells this program is built with, in the order
+	// written (with="a b"); Uses are those cells, set by Parse when every
+	// name is right.
+	With    []string
+	Uses    []*Cell
+	Outputs []*Output
+	Block   Span // the fenced block, from the opening fence to after the closing one
+	Indent  string
+	InQuote bool                 // inside a block quote: -update cannot create blocks there
+	Unnamed bool                 // Name was derived from the line
+	Node    *ast.FencedCodeBlock // the cell's node in the chapter's Doc
 	// Invalid is the problem of the cell's info string (an unknown or
 	// malformed attribute). Such a cell is kept, with every attribute
 	// that could be read, so its output blocks and expectations still
@@ -189,6 +198,7 @@ func Parse(path string, src []byte) (*Chapter, error) {
 		}
 		seen[c.Name] = c
 	}
+	p.checkFiles()
 	sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
 	if len(p.errs) > 0 {
 		return p.ch, p.errs
@@ -275,6 +285,8 @@ func (p *parseState) output(fb *ast.FencedCodeBlock, blk *fence, info Info, ierr
 		p.errorf(blk.span.Start, "output block after a norun cell")
 	case last.Unchecked:
 		p.errorf(blk.span.Start, "output block after an unchecked cell")
+	case last.File:
+		p.errorf(blk.span.Start, "output block after the file cell %s (line %d): a file cell does not run on its own; the output is the programs' that use it", last.Name, last.Line)
 	case last.Output(o.Stream) != nil:
 		p.errorf(blk.span.Start, "second %s output block for cell %s", o.Stream, last.Name)
 	default:

@@ -194,3 +194,18 @@ func TestParseExpects(t *testing.T) {
 		`x.md:34: expect: cell frag is a fragment: only complete programs (package main) can be timed`,
 	}, msgs)
 }
+
+// TestParseExpectsFileCell: a file cell does not run on its own, so it
+// cannot be timed; a program built with it can.
+func TestParseExpectsFileCell(t *testing.T) {
+	src := "# T\n\n```{.go title=\"lib.go\" name=\"lib\" .file}\npackage main\n```\n\n" +
+		"```{.go name=\"prog\" with=\"lib\"}\npackage main\nfunc main() {}\n```\n\n" +
+		"```{.go name=\"alone\"}\npackage main\nfunc main() {}\n```\n\n" +
+		"```expect\nspeedup prog over alone >= 1\nparallelism lib >= 1\n```\n"
+	ch, err := Parse("x.md", []byte(src))
+	require.NoError(t, err)
+	es, errs := ParseExpects(ch)
+	require.Len(t, es, 1)
+	require.Len(t, errs, 1)
+	assert.Equal(t, "x.md:19: expect: cell lib is a file cell: it does not run on its own; time a program built with it", errs[0].Error())
+}

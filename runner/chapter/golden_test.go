@@ -88,6 +88,15 @@ func dump(ch *Chapter, err error) string {
 		if c.Unchecked {
 			b.WriteString(" unchecked")
 		}
+		if c.File {
+			b.WriteString(" file")
+		}
+		if len(c.With) > 0 {
+			fmt.Fprintf(&b, " with=%q", c.With)
+		}
+		for _, u := range c.Uses {
+			fmt.Fprintf(&b, " uses=%s", u.Name)
+		}
 		if c.Invalid != nil {
 			b.WriteString(" invalid")
 		}

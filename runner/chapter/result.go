@@ -20,7 +20,7 @@ const (
 type Result struct {
 	Cell     string        `json:"cell"`
 	Line     int           `json:"line"`
-	Kind     string        `json:"kind"` // "program" or "fragment"
+	Kind     string        `json:"kind"` // "program", "fragment" or "file"
 	Engine   string        `json:"engine"`
 	Status   Status        `json:"status"`
 	Stdout   string        `json:"stdout,omitempty"`

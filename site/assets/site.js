@@ -34,7 +34,8 @@
     var btn = e.target.closest && e.target.closest("button.copy");
     if (!btn) return;
     var code = btn.parentNode.querySelector("code");
-    var text = code ? code.textContent : "";
+    // A program built with file cells copies all of it (data-copy).
+    var text = btn.hasAttribute("data-copy") ? btn.getAttribute("data-copy") : code ? code.textContent : "";
     function done(ok) {
       btn.textContent = ok ? "Copied" : "Failed";
       setTimeout(function () { btn.textContent = "Copy"; }, 1500);

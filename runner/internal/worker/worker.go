@@ -323,6 +323,12 @@ func (w *state) runPiece(i *interp.Interpreter, req *Request, p piece, resp *Res
 		var err error
 		if src, err = w.rewriteFor(p.kind, src); err != nil {
 			resp.FailKind, resp.Error = chapter.FailCompile, positioned(req.Path, p.line, p.col, err)
+			if strings.HasPrefix(p.code, "//line ") {
+				// A program of several files (chapter.Concat) carries
+				// its own directives, which the rewrite's positions
+				// follow already.
+				resp.Error = positioned(req.Path, 1, 1, err)
+			}
 			var r *rewrite.Refusal
 			if errors.As(err, &r) {
 				resp.Refused = r.Construct + ": " + r.Msg
