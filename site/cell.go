@@ -262,24 +262,27 @@ func formatDuration(d time.Duration) string {
 	return d.String()
 }
 
-// renderExpect writes an expect block as a list of expectations, each with
-// what the run measured (ratio, bound, ideal, verdict), and the machine.
+// renderExpect writes an expect block as a chart (chart.go), the machine,
+// and the list of expectations as written, each with what the run
+// measured (ratio, bound, ideal, verdict), in a details element.
 func renderExpect(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
 		return ast.WalkContinue, nil
 	}
 	n := node.(*expectNode)
-	w.WriteString("<div class=\"expect\"><div class=\"expect-title\">Expectations</div>\n<ul>\n")
+	w.WriteString("<div class=\"expect\"><div class=\"expect-title\">Expectations</div>\n")
+	chart := writeExpectChart(w, n) // chart.go
+	var items strings.Builder
 	measured := false
 	for _, e := range n.Items {
 		item, ok := expectationItem(e, n.Report, n.Records)
 		measured = measured || ok
-		w.WriteString(item)
+		items.WriteString(item)
 	}
-	w.WriteString("</ul>")
 	if measured && n.Report.Machine != nil {
 		fmt.Fprintf(w, "<div class=\"expect-machine\">Measured on %s.</div>", html.EscapeString(n.Report.Machine.String()))
 	}
+	writeExpectSource(w, items.String(), chart) // chart.go
 	w.WriteString("</div>\n")
 	return ast.WalkSkipChildren, nil
 }
