@@ -117,7 +117,7 @@ func TestChartBarsFollowNumbers(t *testing.T) {
 	require.Contains(t, tick, "2×")
 	one := tick["1×"]
 	pos := func(v float64) float64 { return one + (tick["2×"]-one)*math.Log2(v) } // the axis, from two of its ticks
-	bars := byClass(elems, "rect", "sc-today")[1:]                                 // the legend's swatch first
+	bars := byClass(elems, "rect", "sc-today")[1:]                                // the legend's swatch first
 	require.Len(t, bars, 3)
 	for i, want := range []float64{2, 4, 0.5} {
 		x, w := pct(t, bars[i], "x"), pct(t, bars[i], "width")
