@@ -35,6 +35,7 @@ type cellNode struct {
 	Title  string
 	Code   string
 	HL     map[int]bool
+	Nums   lineNums
 	ID     string // a Go cell's anchor, unique in its page: see cellAnchor
 }
 
@@ -98,20 +99,15 @@ func renderCell(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.W
 		if n.Title != "" {
 			fmt.Fprintf(w, "<div class=\"code\"><div class=\"code-title\">%s</div>\n", html.EscapeString(n.Title))
 		}
-		writeCode(w, n.Lang, n.Code, n.HL)
+		writeCodeLines(w, n.Lang, n.Code, n.HL, n.Nums)
 		if n.Title != "" {
 			w.WriteString("</div>\n")
 		}
 		return ast.WalkSkipChildren, nil
 	}
 	writeCellHead(w, n.ID, c, r)
-	var hl map[int]bool
-	for _, a := range c.Attrs {
-		if a.Key == "hl_lines" {
-			hl = parseLines(a.Value)
-		}
-	}
-	writeCode(w, "go", n.Code, hl)
+	hl, ln := displayAttrs(c.Attrs) // linenums.go
+	writeCodeLines(w, "go", n.Code, hl, ln)
 	if r != nil {
 		writeResult(w, c, r)
 	} else {
