@@ -4,12 +4,14 @@ import (
 	"encoding/xml"
 	"io"
 	"math"
+	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -224,4 +226,54 @@ func TestChartsWellFormed(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 3, n, "the archive's three expect blocks")
+}
+
+// TestBrowserCharts opens the charts fixture in Chromium at a desktop's
+// and a phone's width, light and dark: every text of every chart lies
+// inside the chart and overlaps no other, and the page does not scroll
+// sideways.
+func TestBrowserCharts(t *testing.T) {
+	ctx := browser(t)
+	out := buildFixture(t, "charts", false)
+	ts := httptest.NewServer(&Server{Dir: out})
+	defer ts.Close()
+	const check = `(function () {
+		var problems = [], n = 0;
+		document.querySelectorAll("svg.speedup-chart").forEach(function (svg, k) {
+			n++;
+			var box = svg.getBoundingClientRect();
+			var texts = Array.prototype.slice.call(svg.querySelectorAll("text"));
+			var rects = texts.map(function (t) { return t.getBoundingClientRect(); });
+			rects.forEach(function (r, i) {
+				if (r.left < box.left - 1 || r.right > box.right + 1) {
+					problems.push("chart " + k + ": " + texts[i].textContent + " goes out of the chart");
+				}
+				for (var j = i + 1; j < rects.length; j++) {
+					var q = rects[j];
+					if (Math.min(r.right, q.right) - Math.max(r.left, q.left) > 1 && Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top) > 1) {
+						problems.push("chart " + k + ": " + texts[i].textContent + " overlaps " + texts[j].textContent);
+					}
+				}
+			});
+		});
+		if (n != 3) problems.push(n + " charts, want 3");
+		if (document.documentElement.scrollWidth > innerWidth) problems.push("the page scrolls sideways");
+		return problems;
+	})()`
+	for _, c := range []struct {
+		name  string
+		width int64
+		theme string
+	}{{"desktop-light", 1280, "light"}, {"desktop-dark", 1280, "dark"}, {"phone-light", 390, "light"}, {"phone-dark", 390, "dark"}, {"small-phone", 360, "light"}} {
+		t.Run(c.name, func(t *testing.T) {
+			opts := []chromedp.EmulateViewportOption{}
+			if c.width < 600 {
+				opts = append(opts, chromedp.EmulateScale(2), chromedp.EmulateMobile)
+			}
+			do(t, ctx, chromedp.EmulateViewport(c.width, 900, opts...), chromedp.Navigate(ts.URL+"/charts.html"), chromedp.WaitVisible(".expect-chart"))
+			run(t, ctx, chromedp.Evaluate[any](`document.documentElement.dataset.theme = "`+c.theme+`"`))
+			assert.Empty(t, run(t, ctx, chromedp.Evaluate[[]string](check)))
+			shot(t, ctx, "charts-"+c.name)
+		})
+	}
 }
