@@ -459,9 +459,10 @@ func (row *chartRow) figures() []string {
 		record += ", " + m.Note
 	}
 	var bounds []string
-	for _, b := range row.Bounds {
+	for i, b := range row.Bounds {
 		s := opSymbol(b.Op) + " " + formatTick(b.Value)
-		if b.Status != "" {
+		// A verdict once for a run of bounds that share it: "≥ 1.4, ≤ 2.2 pass".
+		if b.Status != "" && (i+1 == len(row.Bounds) || row.Bounds[i+1].Status != b.Status) {
 			s += fmt.Sprintf(` <tspan class="sc-%s">%s</tspan>`, boundClass(b.Status), html.EscapeString(string(b.Status)))
 		}
 		bounds = append(bounds, s)

@@ -277,3 +277,22 @@ func TestBrowserCharts(t *testing.T) {
 		})
 	}
 }
+
+// TestChartFigures: the lines of text under a row's bars, short enough
+// for a phone: a verdict said once for bounds that share it; a missing
+// measurement said, with a pointer to its reason.
+func TestChartFigures(t *testing.T) {
+	open := `<tspan class="sc-open">inconclusive</tspan>`
+	row := &chartRow{Kind: "speedup", Cell: "a", Over: "b", Ideal: 2,
+		Today:  &chartMeasure{Ratio: 1.42, Low: 0.97, High: 7.13, Rounds: 15},
+		Record: &chartMeasure{Ratio: 1.87, Low: 1.62, High: 1.93, Status: timing.ExpectPass, Note: "2026-11-25"},
+		Bounds: []chartBound{{">=", 1.4, timing.ExpectInconclusive}, {"<=", 2.2, timing.ExpectInconclusive}}}
+	assert.Equal(t, []string{"today 1.42× (90%: 0.97–7.13), 15 rounds", "record 1.87× (90%: 1.62–1.93), 2026-11-25",
+		"bound ≥ 1.4, ≤ 2.2 " + open + " · ideal 2"}, row.figures())
+
+	row.Bounds[1].Status = timing.ExpectPass
+	row.Today, row.Why = nil, []string{"line 3: skip: cell a failed"}
+	row.Record.Status = timing.ExpectInconclusive
+	assert.Equal(t, []string{"today: not measured (see below)", "record 1.87× (90%: 1.62–1.93), inconclusive, 2026-11-25",
+		"bound ≥ 1.4 " + open + `, ≤ 2.2 <tspan class="sc-pass">pass</tspan> · ideal 2`}, row.figures())
+}
