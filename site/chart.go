@@ -366,7 +366,7 @@ func speedupChart(rows []*chartRow) string {
 	}
 	axisY := chartTop + float64(len(rows))*chartRowH + 14
 	unit := "×"
-	if chartLabel(rows)[0] == 'P' { // parallelism only: a number of cores
+	if strings.HasPrefix(chartLabel(rows), "Parallelism") { // a number of cores
 		unit = ""
 	}
 	for _, t := range ticks {
