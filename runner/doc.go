@@ -66,8 +66,13 @@ error. Known attributes:
 	with="a b"         the program is built with these file cells, named
 	                   and separated by spaces: see Programs of several files.
 	linenums="1"       display attributes of MkDocs-Material, checked as
-	hl_lines="2 4-6"   superfences checks them; passed to the site, ignored
-	                   by the runner.
+	hl_lines="2 4-6"   superfences checks them; ignored by the runner. The
+	                   site draws them as Material does: linenums="N" a
+	                   column of line numbers from N ("N STEP" numbers only
+	                   the lines STEP divides, "N STEP SPECIAL" marks every
+	                   SPECIAL-th; a start of 0 shows none), hl_lines the
+	                   lines it lists highlighted, counted from the block's
+	                   first line whatever linenums starts at.
 
 On the site, a cell is anchored as #cell-NAME when it has a name or a
 title, else by a hash of its code (#cell-3fa2c1d0, made unique in the page),
@@ -411,6 +416,20 @@ yaegi versions), and later runs print how today's ratios compare with the
 record. The record is information, never a verdict: machines differ. Where
 today's verdict is inconclusive or missing, the site shows the recorded ratio,
 with its machine and date, as the figure of record beside today's run.
+
+On the site an expect block is a chart, an inline SVG that needs no script
+(role img; its aria-label starts with "Speedup", or "Parallelism" for a
+block of parallelism lines only, and gives every figure): one row per
+compared pair (per cell for parallelism; per engine with -engine=both),
+however many lines bound it. Today's ratio is a bar from 1× on a
+logarithmic axis, its 90% interval a whisker; the chapter's timing record
+for the same line and engine a thinner bar below it; each line's bound a
+dashed line coloured by today's verdict; the ideal a diamond. A comparison
+of two values one cell reports is drawn as a speedup, the grammar's word.
+What a row lacks is said, not drawn: "today: not measured", with the
+reasons of undecided or missing verdicts listed under the chart; without a
+run, a bound that depends on cores is not drawn. The lines as written, with
+today's figures in words, stay in a details element below.
 
 # Load
 

@@ -35,6 +35,7 @@ type cellNode struct {
 	Title  string
 	Code   string
 	HL     map[int]bool
+	Nums   lineNums
 	ID     string // a Go cell's anchor, unique in its page: see cellAnchor
 	// Uses links a program to the file cells it is built with (HTML),
 	// and Copy is what its copy button copies: the whole program.
@@ -124,20 +125,15 @@ func renderCell(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.W
 		if n.Title != "" {
 			fmt.Fprintf(w, "<div class=\"code\"><div class=\"code-title\">%s</div>\n", html.EscapeString(n.Title))
 		}
-		writeCode(w, n.Lang, n.Code, n.HL)
+		writeCodeLines(w, n.Lang, n.Code, n.HL, n.Nums, "")
 		if n.Title != "" {
 			w.WriteString("</div>\n")
 		}
 		return ast.WalkSkipChildren, nil
 	}
 	writeCellHead(w, n.ID, c, r, n.Uses)
-	var hl map[int]bool
-	for _, a := range c.Attrs {
-		if a.Key == "hl_lines" {
-			hl = parseLines(a.Value)
-		}
-	}
-	writeCodeCopy(w, "go", n.Code, hl, n.Copy)
+	hl, ln := displayAttrs(c.Attrs) // linenums.go
+	writeCodeLines(w, "go", n.Code, hl, ln, n.Copy)
 	if r != nil && !(c.File && c.Invalid == nil) { // a file's runs are its programs'
 		writeResult(w, c, r)
 	} else {
@@ -273,18 +269,27 @@ func writeCode(w util.BufWriter, lang, code string, hl map[int]bool) {
 // writeCodeCopy writes a code block whose copy button copies copyText
 // instead of the code shown, when it is not empty.
 func writeCodeCopy(w util.BufWriter, lang, code string, hl map[int]bool, copyText string) {
-	cls := ""
-	if lang != "" {
-		cls = ` class="language-` + html.EscapeString(lang) + `"`
-	}
+	w.WriteString(`<div class="highlight">` + copyButton(copyText) + `<pre class="chroma"><code` + langClass(lang) + ">")
+	w.WriteString(highlight(code, lang, hl))
+	w.WriteString("</code></pre></div>\n")
+}
+
+// copyButton is a code block's copy button; a program built with file
+// cells copies copyText, the whole program, instead of the code shown.
+func copyButton(copyText string) string {
 	title, data := "Copy code", ""
 	if copyText != "" {
 		title = "Copy the whole program (with the files it uses)"
 		data = ` data-copy="` + html.EscapeString(copyText) + `"`
 	}
-	w.WriteString(`<div class="highlight"><button class="copy" type="button" title="` + title + `" aria-label="` + title + `"` + data + `>Copy</button><pre class="chroma"><code` + cls + ">")
-	w.WriteString(highlight(code, lang, hl))
-	w.WriteString("</code></pre></div>\n")
+	return `<button class="copy" type="button" title="` + title + `" aria-label="` + title + `"` + data + `>Copy</button>`
+}
+
+func langClass(lang string) string {
+	if lang == "" {
+		return ""
+	}
+	return ` class="language-` + html.EscapeString(lang) + `"`
 }
 
 func writeStream(w util.BufWriter, cls, label, text string) {
@@ -305,24 +310,27 @@ func formatDuration(d time.Duration) string {
 	return d.String()
 }
 
-// renderExpect writes an expect block as a list of expectations, each with
-// what the run measured (ratio, bound, ideal, verdict), and the machine.
+// renderExpect writes an expect block as a chart (chart.go), the machine,
+// and the list of expectations as written, each with what the run
+// measured (ratio, bound, ideal, verdict), in a details element.
 func renderExpect(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
 		return ast.WalkContinue, nil
 	}
 	n := node.(*expectNode)
-	w.WriteString("<div class=\"expect\"><div class=\"expect-title\">Expectations</div>\n<ul>\n")
+	w.WriteString("<div class=\"expect\"><div class=\"expect-title\">Expectations</div>\n")
+	chart := writeExpectChart(w, n) // chart.go
+	var items strings.Builder
 	measured := false
 	for _, e := range n.Items {
 		item, ok := expectationItem(e, n.Report, n.Records)
 		measured = measured || ok
-		w.WriteString(item)
+		items.WriteString(item)
 	}
-	w.WriteString("</ul>")
 	if measured && n.Report.Machine != nil {
 		fmt.Fprintf(w, "<div class=\"expect-machine\">Measured on %s.</div>", html.EscapeString(n.Report.Machine.String()))
 	}
+	writeExpectSource(w, items.String(), chart) // chart.go
 	w.WriteString("</div>\n")
 	return ast.WalkSkipChildren, nil
 }

@@ -196,6 +196,8 @@ func codeNode(n *ast.FencedCodeBlock, src []byte, report *report.Report) ast.Nod
 				cn.Title = a.Value
 			case "hl_lines":
 				cn.HL = parseLines(a.Value)
+			case "linenums":
+				cn.Nums = parseLineNums(a.Value)
 			}
 		}
 	}
