@@ -141,7 +141,8 @@ type protocol struct {
 	rounds  []round
 	machine Machine
 	procs   int
-	pause   bool // the next batch waits confirmPause first
+	pause   bool      // the next batch waits confirmPause first
+	start   time.Time // when the timed rounds started
 }
 
 // An expState is where one expectation stands.
@@ -168,6 +169,7 @@ func (p *protocol) check(ctx context.Context) ([]*ExpectResult, *Machine, error)
 		return p.out, nil, err
 	}
 	defer unlock()
+	p.start = time.Now()
 	p.machine = describeMachine(p.opts.engine())
 	for {
 		cells := p.needed()
@@ -343,6 +345,7 @@ func (p *protocol) judge() {
 		if s.first != nil {
 			confirmed(r, s.first, len(rounds))
 		}
+		r.Took = time.Since(p.start)
 		p.out[i], s.active = r, false
 	}
 }
