@@ -90,9 +90,10 @@ type Sample struct {
 // A run's time without the load, W0, lies in [max(W - delay, floor), W]
 // (unloaded). For speedup A over B, the ratio B0/A0 lies in [B0min/A,
 // B/A0min]; for the parallelism of A, CPU/W0 lies in [CPU/A, CPU/A0min]
-// (the CPU time a cell's work takes does not depend on the wait). Values a cell reports as durations are intervals inside its run,
-// each delayed at most by the run's delay; other values are taken as
-// they are.
+// (the CPU time a cell's work takes does not depend on the wait). Values
+// a cell reports as durations are intervals inside its run, each delayed
+// at most by the run's delay (main's floor says nothing of them); other
+// values are taken as they are.
 func roundSample(e *chapter.Expectation, rd round) (s Sample, runs []timedRun, problem string, ok bool) {
 	switch {
 	case e.In != "":
