@@ -454,11 +454,29 @@ time without the load, W0, lies in [W - D, W]:
     cell's, plus a tick) bounds the delay too, and D is the lesser.
   - Unknown (no /proc): D = 0, the run as measured.
 
-A ratio B/A of two runs then lies in [(B - D_B)/A, B/(A - D_A)], a
-parallelism CPU/A in [CPU/A, CPU/(A - D_A)] (the CPU time a cell's work
-takes does not depend on how long it waited), a ratio of two durations a
-cell reports in [(b - D)/a, b/(a - D)], D the delay of the run that
-reported them. A pass needs the least favourable end of every round's
+The run's time without the load is also at least the CPU time of its main
+goroutine, F: main's instructions run one after another, and no number of
+idle cores would have ended the run before they had. In a timed run the
+interpreter locks the program's main goroutine to its thread (a switch of
+threads each time main blocks and wakes, some microseconds: a timed cell's
+main should not block thousands of times), whose CPU time and wait
+/proc/thread-self/schedstat gives. The load can have added to main's CPU
+time only what main did in place of, or while waiting for, threads the
+load held up (GC assists, spinning), no longer than they were held up
+(their wait plus steal, and at most what other processes used, plus a
+tick), and time the hypervisor stole while main's thread counted as
+running: F is main's CPU time less both. A sequential baseline does its
+work on main, so F is nearly its unloaded time however much its other
+threads waited; a pool's main waits, and F says little. Under the go
+engine main is not locked (a compiled program's switches cost a hundred
+times what its channel operations do) and F is unknown (0).
+
+A run's time without the load W0 thus lies in [max(W - D, F), W]. A ratio
+B/A of two runs then lies in [max(B - D_B, F_B)/A, B/max(A - D_A, F_A)], a
+parallelism CPU/A in [CPU/A, CPU/max(A - D_A, F_A)] (the CPU time a cell's
+work takes does not depend on how long it waited), a ratio of two
+durations a cell reports in [(b - D)/a, b/(a - D)], D the delay of the run
+that reported them. A pass needs the least favourable end of every round's
 range to clear the bound with 95% confidence, a fail the most favourable
 end to miss it with 99%: the Hodges-Lehmann estimate and its signed-rank
 bounds only grow when a sample grows, so whatever the unloaded ratios are
@@ -467,8 +485,8 @@ used. Without load the ranges are points and the verdict is the one on
 the ratios as measured; a load that could explain the gap (the
 measured ratios would decide, their ranges do not) leaves the expectation
 inconclusive, and says so. A round in which the load may have taken more
-than half of a run (D > W/2: the run could have been twice as fast)
-is left out; light load keeps its round, with its range.
+than half of a run (W0 may be under W/2: the run could have been twice as
+fast) is left out; light load keeps its round, with its range.
 
 The model is conservative up to what the kernel reports: the wait is
 exact (nanoseconds, per thread), steal and the others' CPU time come in
@@ -476,7 +494,10 @@ ticks of 10ms (a stolen stretch shorter than a tick can go unseen, and
 the statistics absorb it as noise), threads that end during the run are
 not counted (the Go runtime keeps its threads), and a load that slows the
 cell without taking its CPU (a busy hyper-thread sibling, memory
-bandwidth) is not seen.
+bandwidth) is not seen, nor can it lengthen main's CPU time in F.
+TestLoadModelConservative draws runs by these assumptions and checks that
+every run's W0 lies in its range and that a verdict on the ranges is the
+verdict on the true ratios.
 
 # Running, updating
 

@@ -154,3 +154,13 @@ func toolchainProblem() error {
 	os.Remove(f.Name())
 	return nil
 }
+
+// timedKey marks the context of a timed run (timing checks).
+type timedKey struct{}
+
+// timedRun returns ctx marked as that of a timed run: the interpreter then
+// locks a program's main goroutine to its thread and reports its CPU time
+// (package runner's documentation, "Load").
+func timedRun(ctx context.Context) context.Context { return context.WithValue(ctx, timedKey{}, true) }
+
+func isTimedRun(ctx context.Context) bool { v, _ := ctx.Value(timedKey{}).(bool); return v }

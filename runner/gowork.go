@@ -207,6 +207,7 @@ func readWork(path string) (begin, end workEdge, beginOK, endOK bool) {
 func workTimes(path string, processEnd time.Time, res *chapter.Result) {
 	begin, end, bok, eok := readWork(path)
 	res.Wait, res.Steal = -1, -1
+	res.MainCPU, res.MainWait = -1, -1 // main is not locked to a thread: see package timing, workFloor
 	switch {
 	case bok && eok:
 		res.Time, res.CPU = end.wall.Sub(begin.wall), max(end.cpu-begin.cpu, 0)

@@ -180,7 +180,7 @@ func (e *interpEngine) exec(ctx context.Context, w *workerProc, c *chapter.Cell)
 	e.seq++
 	seq := e.seq
 	timeout := e.opts.timeout(c)
-	req := worker.Request{Seq: seq, Path: e.ch.Path, Program: c.Program, Timeout: timeout, Rewrite: !e.opts.NoRewrite}
+	req := worker.Request{Seq: seq, Path: e.ch.Path, Program: c.Program, Timeout: timeout, Rewrite: !e.opts.NoRewrite, LockMain: isTimedRun(ctx)}
 	if c.Program {
 		req.Code, req.Line = e.programCode(c)
 	} else {
@@ -214,6 +214,7 @@ func (e *interpEngine) exec(ctx context.Context, w *workerProc, c *chapter.Cell)
 		res.FailKind, res.Error, res.Refused = resp.FailKind, resp.Error, resp.Refused
 		res.Time, res.CPU, res.ProcessCPU, res.Spans = resp.Time, resp.CPU, resp.ProcessCPU, resp.Spans
 		res.Wait, res.Steal = resp.Wait, resp.Steal
+		res.MainCPU, res.MainWait = resp.MainCPU, resp.MainWait
 		switch resp.FailKind {
 		case "", chapter.FailCompile, chapter.FailTimeout, chapter.FailMemory, chapter.FailExit, chapter.FailFatal:
 		default:

@@ -301,7 +301,7 @@ func (r *chapterRun) checkTimingsWith(engine string, exps []*chapter.Expectation
 		if err != nil {
 			return nil, err
 		}
-		res, err := e.Run(r.ctx, c)
+		res, err := e.Run(timedRun(r.ctx), c)
 		if r.ctx.Err() != nil {
 			return nil, r.ctx.Err()
 		}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -210,10 +211,15 @@ func runTrialRow(t *testing.T, row trialRow, n int, opts Options) {
 			path, broken = sequentialCPU(t), true
 		}
 		seen := map[string]map[timing.ExpectStatus]int{}
+		verdictTook := map[string][]float64{}
+		var texts []string // in the chapter's order
 		var took []time.Duration
 		for i := 0; i < n; i++ {
 			if row.idle {
 				waitQuiet(t, time.Minute)
+			}
+			if o, ok := timing.OtherLoad(500 * time.Millisecond); ok {
+				t.Logf("%s trial %d: before it, other processes (the row's load included) kept %.2f cores busy", filepath.Base(fixture), i+1, o)
 			}
 			t0 := time.Now()
 			rep, _ := runTimed(t, path, opts)
@@ -221,9 +227,12 @@ func runTrialRow(t *testing.T, row trialRow, n int, opts Options) {
 			for _, x := range rep.Expectations {
 				if seen[x.Text] == nil {
 					seen[x.Text] = map[timing.ExpectStatus]int{}
+					texts = append(texts, x.Text)
 				}
 				seen[x.Text][x.Status]++
-				t.Logf("%s trial %d (%.1fs): %s %s %s; samples %.2f, load %.2f", filepath.Base(fixture), i+1, took[i].Seconds(), x.Summary(), x.Status, x.Reason, x.Samples, x.Load)
+				verdictTook[x.Text] = append(verdictTook[x.Text], x.Took.Seconds())
+				t.Logf("%s trial %d: %s %s after %.1fs (the trial %.1fs): %s; samples %.2f, ranges without load %.2f, load %.2f cores",
+					filepath.Base(fixture), i+1, x.Summary(), x.Status, x.Took.Seconds(), took[i].Seconds(), x.Reason, x.Samples, x.Unloaded, x.Load)
 				switch {
 				case broken && x.Status == timing.ExpectPass && isClaim(x):
 					t.Errorf("a sequential pool passed: %s", x.Summary())
@@ -232,9 +241,15 @@ func runTrialRow(t *testing.T, row trialRow, n int, opts Options) {
 				}
 			}
 		}
-		for text, counts := range seen {
-			t.Logf("%s, %s, %d trials: %d pass, %d inconclusive, %d fail", filepath.Base(fixture), text, n,
-				counts[timing.ExpectPass], counts[timing.ExpectInconclusive], counts[timing.ExpectFail])
+		engine := opts.Engine
+		if engine == "" {
+			engine = "yaegi"
+		}
+		for _, text := range texts {
+			counts, secs := seen[text], verdictTook[text]
+			t.Logf("tally %s %s, engine %s, %d trials: %d pass, %d inconclusive, %d fail; verdict after %.1f-%.1fs (median %.1fs): %s",
+				row.name, filepath.Base(fixture), engine, n, counts[timing.ExpectPass], counts[timing.ExpectInconclusive], counts[timing.ExpectFail],
+				slices.Min(secs), slices.Max(secs), timing.Median(secs), text)
 		}
 		t.Logf("%s: the checks took %v", filepath.Base(fixture), took)
 	}

@@ -39,8 +39,13 @@ type Result struct {
 	// and Steal how much CPU time the hypervisor took from the machine
 	// meanwhile (in ticks of 10ms); each is negative when unknown. The
 	// timing checks bound the load's effect with them.
-	Wait      time.Duration   `json:"-"`
-	Steal     time.Duration   `json:"-"`
+	Wait  time.Duration `json:"-"`
+	Steal time.Duration `json:"-"`
+	// MainCPU and MainWait are the CPU time and the run-queue wait of the
+	// thread the cell's main goroutine was locked to during the
+	// execution; each is negative when unknown.
+	MainCPU   time.Duration   `json:"-"`
+	MainWait  time.Duration   `json:"-"`
 	Spans     []timeline.Span `json:"spans,omitempty"`
 	Truncated bool            `json:"truncated,omitempty"` // output exceeded the cap
 	Other     *Result         `json:"other,omitempty"`     // with -engine=both, the go engine's result it was compared with

@@ -46,6 +46,35 @@ func loadDelay(wall, wait, steal time.Duration, s loadSample) time.Duration {
 	return min(d, wall)
 }
 
+// workFloor bounds from below how long a run of wall time wall would have
+// taken without the load, from the CPU time of the thread its main
+// goroutine was locked to (mainCPU; the run-queue wait of that thread,
+// mainWait, and of all the process's threads, wait; each negative when
+// unknown), the steal time and the probe's sample: main's instructions
+// run one after another, so no number of idle cores could have ended the
+// run before they had run. The load can have added to main's CPU time
+// only what main did in place of, or while waiting for, threads the load
+// held up (GC assists, spinning), at most as long as they were held up:
+// the other threads' wait, and at most what other processes used; and
+// time stolen while main's thread was counted running. Both are taken
+// off. 0 when it cannot be known.
+func workFloor(wall, mainCPU, mainWait, wait, steal time.Duration, s loadSample) time.Duration {
+	if mainCPU <= 0 || mainWait < 0 || wait < mainWait {
+		return 0
+	}
+	if steal < 0 {
+		if !s.ok {
+			return 0
+		}
+		steal = s.steal
+	}
+	heldUp := wait - mainWait + steal
+	if s.ok {
+		heldUp = min(heldUp, max(0, s.rest)+time.Second/clockTicks)
+	}
+	return min(wall, max(0, mainCPU-steal-heldUp))
+}
+
 // A Sample is one round's measurement of an expectation: Ratio as
 // measured, and the range [Low, High] in which the ratio without other
 // processes' load lies, by the load model.
@@ -58,13 +87,13 @@ type Sample struct {
 // the runs it comes from. problem says why a run gives none; ok is false
 // when the round did not measure the expectation.
 //
-// A run's time without the load, W0, lies in [W - delay, W]. For
-// speedup A over B, the ratio B0/A0 lies in [(B - delayB)/A, B/(A -
-// delayA)]; for the parallelism of A, CPU/W0 lies in [CPU/A, CPU/(A -
-// delayA)] (the CPU time a cell's work takes does not depend on the
-// wait). Values a cell reports as durations are intervals inside its run,
-// each delayed at most by the run's delay; other values are taken as
-// they are.
+// A run's time without the load, W0, lies in [max(W - delay, floor), W]
+// (unloaded). For speedup A over B, the ratio B0/A0 lies in [B0min/A,
+// B/A0min]; for the parallelism of A, CPU/W0 lies in [CPU/A, CPU/A0min]
+// (the CPU time a cell's work takes does not depend on the wait). Values
+// a cell reports as durations are intervals inside its run, each delayed
+// at most by the run's delay (main's floor says nothing of them); other
+// values are taken as they are.
 func roundSample(e *chapter.Expectation, rd round) (s Sample, runs []timedRun, problem string, ok bool) {
 	switch {
 	case e.In != "":
@@ -90,7 +119,7 @@ func roundSample(e *chapter.Expectation, rd round) (s Sample, runs []timedRun, p
 		if adur && bdur {
 			d = tr.delay.Seconds()
 		}
-		s = bracket(b, a, d, d)
+		s = bracket(b, a, b-d, a-d)
 		s.Heavy = tr.heavy()
 		return s, []timedRun{tr}, "", true
 	case e.Kind == "parallelism":
@@ -101,7 +130,7 @@ func roundSample(e *chapter.Expectation, rd round) (s Sample, runs []timedRun, p
 		if tr.problem != "" {
 			return s, nil, tr.problem, true
 		}
-		s = bracket(tr.cpu.Seconds(), tr.wall.Seconds(), 0, tr.delay.Seconds())
+		s = bracket(tr.cpu.Seconds(), tr.wall.Seconds(), tr.cpu.Seconds(), tr.unloaded())
 		s.Heavy = tr.heavy()
 		return s, []timedRun{tr}, "", true
 	}
@@ -115,21 +144,28 @@ func roundSample(e *chapter.Expectation, rd round) (s Sample, runs []timedRun, p
 			return s, nil, tr.problem, true
 		}
 	}
-	s = bracket(b.wall.Seconds(), a.wall.Seconds(), b.delay.Seconds(), a.delay.Seconds())
+	s = bracket(b.wall.Seconds(), a.wall.Seconds(), b.unloaded(), a.unloaded())
 	s.Heavy = a.heavy() || b.heavy()
 	return s, []timedRun{a, b}, "", true
 }
 
-// bracket returns the ratio b/a, with its range when b may be too long by
-// up to db and a by up to da.
-func bracket(b, a, db, da float64) Sample {
-	s := Sample{Ratio: b / a, Low: max(0, b-db) / a, High: math.Inf(1)}
-	if a > da {
-		s.High = b / (a - da)
+// bracket returns the ratio b/a, with its range when without the load b
+// would be at least b0 and a at least a0.
+func bracket(b, a, b0, a0 float64) Sample {
+	s := Sample{Ratio: b / a, Low: max(0, b0) / a, High: math.Inf(1)}
+	if a0 > 0 {
+		s.High = b / a0
 	}
 	return s
 }
 
+// unloaded returns the least the run would have taken without the load,
+// in seconds: the wall time less the load's delay, or the floor of main's
+// work when that is more.
+func (tr timedRun) unloaded() float64 {
+	return max(tr.wall-tr.delay, tr.floor).Seconds()
+}
+
 func (tr timedRun) heavy() bool {
-	return tr.delay.Seconds() > heavyDelay*tr.wall.Seconds()
+	return tr.wall.Seconds()-tr.unloaded() > heavyDelay*tr.wall.Seconds()
 }

@@ -101,6 +101,7 @@ func skipReason(race, short bool) string {
 type timedRun struct {
 	wall, cpu time.Duration
 	delay     time.Duration // how long the load can have delayed the run, at most (loadDelay)
+	floor     time.Duration // how long the run takes without the load, at least (workFloor); 0 unknown
 	stdout    string        // what the run printed, for the values a cell reports
 	others    float64       // cores other processes kept busy meanwhile; NaN if unknown
 	steal     float64       // of which the hypervisor took (steal); NaN if unknown
@@ -140,7 +141,8 @@ type protocol struct {
 	rounds  []round
 	machine Machine
 	procs   int
-	pause   bool // the next batch waits confirmPause first
+	pause   bool      // the next batch waits confirmPause first
+	start   time.Time // when the timed rounds started
 }
 
 // An expState is where one expectation stands.
@@ -167,6 +169,7 @@ func (p *protocol) check(ctx context.Context) ([]*ExpectResult, *Machine, error)
 		return p.out, nil, err
 	}
 	defer unlock()
+	p.start = time.Now()
 	p.machine = describeMachine(p.opts.engine())
 	for {
 		cells := p.needed()
@@ -293,7 +296,8 @@ func (p *protocol) timeRun(k int, c *chapter.Cell) (timedRun, error) {
 		return timedRun{}, err
 	}
 	s := sampleHook(probe, max(res.CPU, res.ProcessCPU))
-	tr := timedRun{wall: res.Time, cpu: res.CPU, stdout: res.Stdout, delay: loadDelay(res.Time, res.Wait, res.Steal, s)}
+	tr := timedRun{wall: res.Time, cpu: res.CPU, stdout: res.Stdout, delay: loadDelay(res.Time, res.Wait, res.Steal, s),
+		floor: workFloor(res.Time, res.MainCPU, res.MainWait, res.Wait, res.Steal, s)}
 	tr.others, tr.steal = s.cores()
 	chapter.Verify(p.ch.Path, goldenFor(c, p.verified[c.Name], p.opts.Update), res)
 	if res.Status != chapter.Pass {
@@ -341,6 +345,7 @@ func (p *protocol) judge() {
 		if s.first != nil {
 			confirmed(r, s.first, len(rounds))
 		}
+		r.Took = time.Since(p.start)
 		p.out[i], s.active = r, false
 	}
 }

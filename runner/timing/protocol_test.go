@@ -283,6 +283,107 @@ func TestJudgeLoadedConservative(t *testing.T) {
 	}
 }
 
+// TestWorkFloor: the least a run would take without the load is main's
+// CPU time, less what the load can have added to it: the time stolen,
+// and what the other threads were held up (their wait and steal, at most
+// what other processes used); unknown without main's figures.
+func TestWorkFloor(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	tick := time.Second / clockTicks
+	probe := func(rest, steal int) loadSample {
+		return loadSample{wall: time.Second, rest: ms(rest), steal: ms(steal), ok: true}
+	}
+	assert.Equal(t, ms(380), workFloor(ms(450), ms(400), ms(40), ms(50), ms(5), probe(100, 5)),
+		"400ms of main's CPU, less 5ms stolen and the others' 10ms wait and 5ms steal")
+	assert.Equal(t, ms(400)-tick, workFloor(ms(450), ms(400), 0, ms(500), 0, probe(0, 0)),
+		"the others waited behind the cell's own threads: nothing else ran but a tick")
+	assert.Equal(t, ms(300), workFloor(ms(300), ms(400), 0, 0, 0, probe(0, 0)), "at most the run")
+	assert.Equal(t, time.Duration(0), workFloor(ms(450), ms(400), ms(10), ms(500), 0, probe(500, 0)), "held up longer than main ran")
+	assert.Equal(t, ms(370), workFloor(ms(450), ms(400), 0, ms(10), -1, probe(100, 10)), "steal unknown to the run: the probe's")
+	assert.Equal(t, time.Duration(0), workFloor(ms(450), ms(400), 0, ms(10), -1, loadSample{}), "steal unknown")
+	assert.Equal(t, time.Duration(0), workFloor(ms(450), -1, -1, ms(10), 0, probe(0, 0)), "main not locked: unknown")
+	assert.Equal(t, time.Duration(0), workFloor(ms(450), ms(400), ms(20), -1, 0, probe(0, 0)), "threads' wait unknown")
+}
+
+// simRun is a timed run drawn at random by the load model's assumptions
+// (package runner's documentation, "Load"): the truth w0 (the run without
+// the load), and what the kernel reports of the run with it.
+func simRun(rng *rand.Rand, w0 time.Duration, mainShare float64) (tr timedRun, truth time.Duration) {
+	frac := func(d time.Duration) time.Duration { return time.Duration(rng.Float64() * float64(d)) }
+	tick := time.Second / clockTicks
+	delay := frac(w0 * 3 / 10) // the load's delay
+	steal := frac(delay / 4)   // part of it stolen by the hypervisor
+	// Threads wait at least as long as the load delayed the run (less
+	// what was stolen), plus what they wait behind each other.
+	otherWait := frac(w0 / 10)
+	mainWait := max(frac(w0/10), delay-steal-otherWait)
+	// Other processes used at least the delay (less a tick: /proc/stat
+	// counts ticks), and often more, on other cores.
+	rest := max(0, delay-frac(tick)+frac(w0))
+	// main's CPU time without load, and what the load added to it: work
+	// in place of threads it held up, at most as long as they were held
+	// up and as long as the load ran, and stolen time counted as running.
+	main0 := time.Duration(mainShare * float64(w0))
+	extra := frac(min(otherWait+steal, rest+tick)) + steal
+	wall := w0 + delay
+	res := &chapter.Result{Time: wall, MainCPU: min(main0+extra, wall), MainWait: mainWait, Wait: mainWait + otherWait, Steal: steal}
+	s := loadSample{wall: wall, rest: rest, steal: steal, ok: true}
+	tr = timedRun{wall: wall, cpu: res.MainCPU, delay: loadDelay(wall, res.Wait, res.Steal, s),
+		floor: workFloor(wall, res.MainCPU, res.MainWait, res.Wait, res.Steal, s)}
+	return tr, w0
+}
+
+// TestLoadModelConservative: runs drawn by the load model's assumptions
+// (simRun) keep their time without the load inside the range the model
+// gives them, and an expectation judged on those ranges passes or fails
+// only when it does on the true ratios.
+func TestLoadModelConservative(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	ms := func(f float64) time.Duration { return time.Duration(f * float64(time.Millisecond)) }
+	for _, text := range []string{"speedup a over b >= 1.6", "speedup a over b <= 1.2"} {
+		e, err := chapter.ParseExpect(&chapter.Expect{Text: text})
+		require.NoError(t, err)
+		seen := map[ExpectStatus]int{}
+		for trial := 0; trial < 1500; trial++ {
+			n := 5 + rng.IntN(15)
+			center := 0.8 + rng.Float64()*1.4
+			var samples []Sample
+			var truth []float64
+			for i := 0; i < n; i++ {
+				b0 := ms(300 + rng.Float64()*200)
+				a0 := time.Duration(float64(b0) / (center * math.Exp(rng.NormFloat64()*0.05)))
+				// b is sequential (main does its work), a a pool
+				// (main mostly waits), or either way round.
+				bShare, aShare := 0.97, 0.01
+				if rng.IntN(2) == 0 {
+					bShare, aShare = aShare, bShare
+				}
+				ra, a0 := simRun(rng, a0, aShare)
+				rb, b0 := simRun(rng, b0, bShare)
+				for _, x := range []struct {
+					tr timedRun
+					w0 time.Duration
+				}{{ra, a0}, {rb, b0}} {
+					require.LessOrEqual(t, x.tr.unloaded(), x.w0.Seconds()+1e-9, "a run's range must hold its time without load: %+v, truth %v", x.tr, x.w0)
+				}
+				s, _, _, ok := roundSample(e, round{runs: map[string]timedRun{"a": ra, "b": rb}})
+				require.True(t, ok)
+				samples = append(samples, s)
+				truth = append(truth, b0.Seconds()/a0.Seconds())
+			}
+			loaded, _ := JudgeLoaded(e, samples, 2, 2)
+			exact, _ := Judge(e, truth, 2, 2)
+			seen[loaded.Status]++
+			if loaded.Status == ExpectPass || loaded.Status == ExpectFail {
+				require.Equal(t, exact.Status, loaded.Status, "%s: %v", text, samples)
+			}
+		}
+		assert.Greater(t, seen[ExpectPass], 50, "%s: %v", text, seen)
+		assert.Greater(t, seen[ExpectFail], 50, "%s: %v", text, seen)
+		t.Logf("%s: %v", text, seen)
+	}
+}
+
 // TestConfirmFail: rounds are measured in batches until the verdict is
 // decided, and a fail is decided twice, the second time on fresh rounds. A
 // stretch of rounds sunk by noise the probes cannot see passes on

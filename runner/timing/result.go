@@ -2,6 +2,7 @@ package timing
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/concurrency101/book/runner/chapter"
 )
@@ -55,6 +56,9 @@ type ExpectResult struct {
 	// expectation and engine, 0 if none; RecordedOn describes its machine.
 	Recorded   float64 `json:"recorded,omitempty"`
 	RecordedOn string  `json:"recorded_on,omitempty"`
+	// Took is how long the chapter's timing checks had run when this
+	// verdict was reached (the machine-wide lock's wait excluded).
+	Took time.Duration `json:"-"`
 }
 
 // Summary prints the measurement as the report shows it:

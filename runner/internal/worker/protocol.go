@@ -28,6 +28,11 @@ type Request struct {
 	Chunks  []Chunk       `json:"chunks,omitempty"` // a fragment's pieces
 	Timeout time.Duration `json:"timeout"`
 	Rewrite bool          `json:"rewrite"`
+	// LockMain locks a program's main goroutine to its thread, which
+	// then measures main's CPU time (Response.MainCPU): for timed runs
+	// only, since every time main blocks and wakes costs a switch of
+	// threads (package runner's documentation, "Load").
+	LockMain bool `json:"lock_main,omitempty"`
 }
 
 // A Response is the worker's account of one cell.
@@ -41,8 +46,13 @@ type Response struct {
 	// Wait is how long the worker's threads waited for a CPU during the
 	// execution, summed over threads (schedstat), and Steal the machine's
 	// steal time meanwhile; each -1 when unknown.
-	Wait     time.Duration `json:"wait"`
-	Steal    time.Duration `json:"steal"`
+	Wait  time.Duration `json:"wait"`
+	Steal time.Duration `json:"steal"`
+	// MainCPU and MainWait are the CPU time and the run-queue wait of
+	// the thread the goroutine that executed the cell was locked to
+	// (its main, for a program); each -1 when unknown.
+	MainCPU  time.Duration `json:"main_cpu"`
+	MainWait time.Duration `json:"main_wait"`
 	Leftover int           `json:"leftover"` // goroutines still running after the cell
 	// LeftoverFDs lists the descriptors a program left open ("N -> target"
 	// as in /proc/self/fd), which the worker holds until it is replaced.

@@ -101,3 +101,40 @@ func (l loadReading) add(resp *Response) {
 		resp.Steal = -1
 	}
 }
+
+// A threadUse is what the kernel says of the calling thread: its CPU
+// time and its run-queue wait, from /proc/thread-self/schedstat (the
+// first two fields, in nanoseconds); ok is false where it does not say.
+type threadUse struct {
+	cpu, wait time.Duration
+	ok        bool
+}
+
+func readThread() threadUse {
+	data, err := os.ReadFile("/proc/thread-self/schedstat")
+	if err != nil {
+		return threadUse{}
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 2 {
+		return threadUse{}
+	}
+	run, err1 := strconv.ParseInt(f[0], 10, 64)
+	wait, err2 := strconv.ParseInt(f[1], 10, 64)
+	if err1 != nil || err2 != nil {
+		return threadUse{}
+	}
+	return threadUse{cpu: time.Duration(run), wait: time.Duration(wait), ok: true}
+}
+
+// addMain adds to a response what the thread locked to the piece's main
+// goroutine used between before and after (readThread on that thread),
+// or makes it unknown (-1).
+func addMain(resp *Response, before, after threadUse) {
+	if !before.ok || !after.ok || resp.MainCPU < 0 || resp.MainWait < 0 {
+		resp.MainCPU, resp.MainWait = -1, -1
+		return
+	}
+	resp.MainCPU += max(0, after.cpu-before.cpu)
+	resp.MainWait += max(0, after.wait-before.wait)
+}

@@ -227,7 +227,7 @@ func (w *state) fences(seq int, edge string) {
 // newInterp makes an interpreter that knows the packages in imports, or
 // every package when imports is nil. Loading only what a program imports
 // keeps a fresh interpreter cheap (4 ms instead of 7): see programExports.
-func (w *state) newInterp(imports []string) *interp.Interpreter {
+func (w *state) newInterp(imports []string, prime bool) *interp.Interpreter {
 	i := interp.New(interp.Options{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Env: os.Environ()})
 	ex := w.exports
 	if imports != nil {
@@ -238,6 +238,9 @@ func (w *state) newInterp(imports []string) *interp.Interpreter {
 	}
 	if err := i.Use(w.overrides()); err != nil {
 		panic(err)
+	}
+	if prime {
+		primeInterp(i)
 	}
 	w.watchTimers(i)
 	return i
@@ -285,11 +288,11 @@ func (w *state) run(req *Request) (resp Response) {
 // by chunk, in the session, without the imports the session has.
 func (w *state) pieces(req *Request) (*interp.Interpreter, []piece) {
 	if req.Program {
-		i := w.newInterp(programImports(req.Code))
+		i := w.newInterp(programImports(req.Code), req.LockMain)
 		return i, []piece{{code: req.Code, line: req.Line, col: 1, kind: "file"}}
 	}
 	if w.session == nil {
-		w.session = w.newInterp(nil)
+		w.session = w.newInterp(nil, false)
 	}
 	var pieces []piece
 	for _, c := range req.Chunks {
@@ -362,8 +365,9 @@ func (w *state) runPiece(i *interp.Interpreter, req *Request, p piece, resp *Res
 		}
 	}
 	load := readLoad()
-	kind, msg, d, cpu := execute(i, prog)
+	kind, msg, d, cpu, before, after := execute(i, prog, req.LockMain && req.Program)
 	load.add(resp)
+	addMain(resp, before, after)
 	resp.Time += d
 	resp.CPU += cpu
 	resp.FailKind, resp.Error = kind, msg
@@ -463,23 +467,72 @@ func compile(i *interp.Interpreter, src string) (prog *interp.Program, err error
 }
 
 // execute runs a compiled piece and classifies how it ended. The context
-// is never done (see timeout for why a cell is never cancelled); it is
-// there because with one the interpreter runs channel operations the way
-// it always ran the book's cells, its cancellable way.
-func execute(i *interp.Interpreter, prog *interp.Program) (kind chapter.FailKind, msg string, wall, cpu time.Duration) {
+// of ExecuteWithContext is never done (see timeout for why a cell is never
+// cancelled); it is there because with one the interpreter runs channel
+// operations the way it always ran the book's cells, its cancellable way.
+// With lock (a timed run) the piece runs on a goroutine of its own, as
+// ExecuteWithContext would run it (with the cancellable channel operations
+// primeInterp set up), locked to its thread, so that the thread's CPU time
+// and wait (before, after) are those of the piece's main goroutine: the
+// timing checks bound a run's time without load from below by them
+// (package runner's documentation, "Load").
+func execute(i *interp.Interpreter, prog *interp.Program, lock bool) (kind chapter.FailKind, msg string, wall, cpu time.Duration, before, after threadUse) {
+	if !lock {
+		c0 := cpuTime()
+		t0 := time.Now()
+		_, err := i.ExecuteWithContext(context.Background(), prog)
+		kind, msg = failure(err)
+		return kind, msg, time.Since(t0), cpuTime() - c0, threadUse{}, threadUse{}
+	}
 	c0 := cpuTime()
 	t0 := time.Now()
-	_, err := i.ExecuteWithContext(context.Background(), prog)
+	done := make(chan struct{})
+	var err error
+	go func() {
+		// A cell that calls runtime.Goexit ends this goroutine locked:
+		// its thread ends with it, and the deferred call still runs.
+		runtime.LockOSThread()
+		before = readThread()
+		defer func() {
+			after = readThread()
+			close(done)
+		}()
+		_, err = i.Execute(prog)
+		runtime.UnlockOSThread()
+	}()
+	<-done
 	wall = time.Since(t0)
 	cpu = cpuTime() - c0
+	kind, msg = failure(err)
+	return kind, msg, wall, cpu, before, after
+}
+
+// failure classifies how an execution ended: "" when it returned.
+func failure(err error) (chapter.FailKind, string) {
 	if err == nil {
-		return "", "", wall, cpu
+		return "", ""
 	}
 	var p interp.Panic
 	if errors.As(err, &p) {
-		return chapter.FailPanic, "panic: " + panicValue(p.Value), wall, cpu
+		return chapter.FailPanic, "panic: " + panicValue(p.Value)
 	}
-	return chapter.FailPanic, err.Error(), wall, cpu
+	return chapter.FailPanic, err.Error()
+}
+
+// primeInterp gives a fresh interpreter what ExecuteWithContext gives each
+// execution, the channel that makes its channel operations cancellable,
+// by executing an empty program that way, before anything is compiled
+// (later, an empty program would run the program's main again). The
+// context is never done, so the channel stays open for every later
+// execution (execute).
+func primeInterp(i *interp.Interpreter) {
+	prog, err := i.Compile("")
+	if err != nil {
+		panic(err) // an empty source compiles; this cannot depend on input
+	}
+	if _, err := i.ExecuteWithContext(context.Background(), prog); err != nil {
+		panic(err)
+	}
 }
 
 // panicValue prints a panic value as the Go runtime does.
