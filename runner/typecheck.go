@@ -56,7 +56,7 @@ func (t *typeChecker) check(c *chapter.Cell) string {
 	}
 	f, err := t.asm.fragment(c)
 	if err != nil {
-		return ""
+		return err.Error() // what the session's rule refuses (redecl.go)
 	}
 	t.pending = f
 	msg := checkSource(t.asm.assemble(f, nil), true, t.tmp)
