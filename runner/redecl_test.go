@@ -1,0 +1,95 @@
+package runner
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concurrency101/book/runner/chapter"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestRedeclareChapters runs the chapters of the redeclaration rule
+// (runner/doc.go, Complete programs and fragments) under each engine: the
+// golden outputs are the toolchain's, and the refused cells fail alike.
+func TestRedeclareChapters(t *testing.T) {
+	engines := []string{"yaegi", "go"}
+	if !testing.Short() {
+		engines = append(engines, "both")
+	}
+	for _, file := range []string{"testdata/redecl/redecl.md", "testdata/redecl/refused.md"} {
+		for _, engine := range engines {
+			t.Run(engine+"/"+file[len("testdata/redecl/"):], func(t *testing.T) {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+				defer cancel()
+				rep, err := RunChapter(ctx, file, &Options{Engine: engine})
+				require.NoError(t, err)
+				require.Empty(t, rep.Errors)
+				for _, r := range rep.Results {
+					assert.Equal(t, chapter.Pass, r.Status, "cell %s under %s: %s %v", r.Cell, engine, r.Error, r.Problems)
+				}
+			})
+		}
+	}
+}
+
+// frag builds the go engine's view of a fragment, as fragment() does.
+func frag(t *testing.T, e *goEngine, code string, line int) (*goFragment, error) {
+	t.Helper()
+	return e.fragment(&chapter.Cell{Code: code, CodeLine: line, Line: line - 1})
+}
+
+func TestRenamedSession(t *testing.T) {
+	e := &goEngine{ch: &chapter.Chapter{Path: "x.md"}, nonce: "n"}
+	for i, code := range []string{
+		"import \"fmt\"\nfunc greet() string { return \"a\" }\nfunc caller() string { return greet() }\nx := 1\nf := func() int { return x }\n",
+		"func greet() int { return 2 }\nx := \"s\"\nfmt.Println(greet(), caller(), x, f(), T{greet: 1})\n",
+	} {
+		f, err := frag(t, e, code, 10*i+2)
+		require.NoError(t, err)
+		if i == 0 {
+			e.session = append(e.session, f)
+			continue
+		}
+		src := e.assemble(f, nil)
+		assert.Contains(t, src, "func greet_bookrt0() string { return \"a\" }")
+		assert.Contains(t, src, "func caller() string { return greet_bookrt0() }")
+		assert.Contains(t, src, "x_bookrt0 := 1\nf := func() int { return x_bookrt0 }")
+		assert.Contains(t, src, "func greet() int { return 2 }")
+		assert.Contains(t, src, "x := \"s\"\nfmt.Println(greet(), caller(), x, f(), T{greet: 1})", "the latest declarations keep their names; composite literal keys are left alone")
+		assert.Contains(t, src, "_ = x_bookrt0\n_ = f\n_ = x\n")
+	}
+}
+
+func TestRedeclareRefused(t *testing.T) {
+	for _, tc := range []struct{ first, second, want string }{
+		{"type T int", "type T string", "x.md:12:6: T redeclared: a type cannot replace"},
+		{"type T int", "T := 1", "x.md:12:1: T redeclared: a type"},
+		{"var T = 1", "type T int", "x.md:12:6: T redeclared: a type"},
+		{"type T int\nfunc (T) M() {}", "func (t *T) M() {}", "x.md:12:13: method T.M redeclared (the earlier one is at x.md:3:10)"},
+		{"x := 1", "x := x + 1", "x.md:12:1: x redeclared and the x it replaces (declared at x.md:2:1) used"},
+		{"x := 1", "println(x)\nvar x = 2", "x.md:13:5: x redeclared and the x it replaces"},
+		{"func f() {}", "g := func() { f() }\nf := 2", "x.md:13:1: f redeclared and the f it replaces"},
+	} {
+		e := &goEngine{ch: &chapter.Chapter{Path: "x.md"}, nonce: "n"}
+		f, err := frag(t, e, tc.first, 2)
+		require.NoError(t, err, tc.first)
+		e.session = append(e.session, f)
+		_, err = frag(t, e, tc.second, 12)
+		if assert.Error(t, err, "%q after %q", tc.second, tc.first) {
+			assert.True(t, strings.HasPrefix(err.Error(), tc.want), "%q after %q: %v", tc.second, tc.first, err)
+		}
+	}
+	// Allowed: a new method, a func or var of another type, x := x + 1
+	// in the fragment that declared x, a local variable of the old name.
+	e := &goEngine{ch: &chapter.Chapter{Path: "x.md"}, nonce: "n"}
+	f, err := frag(t, e, "type T int\nfunc (T) M() {}\nfunc f() {}\nx := 1", 2)
+	require.NoError(t, err)
+	e.session = append(e.session, f)
+	for _, ok := range []string{"func (T) N() {}", "var f = 3", "y := 1\ny := y + 1", "func g() { x := 2; _ = x }"} {
+		_, err := frag(t, e, ok, 12)
+		assert.NoError(t, err, ok)
+	}
+}
