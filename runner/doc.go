@@ -109,6 +109,54 @@ package scope: a variable declared with := in one fragment is visible to the
 next. A fragment may import packages; importing a package an earlier fragment
 imported is allowed and does nothing.
 
+A fragment may declare again a name that an earlier fragment declared (a
+function, a variable with var or :=, a constant), as a notebook's edited
+cell does when it runs again. The later declaration replaces the earlier
+one, by one rule under both engines (GoNB, a Go kernel, lets a later cell
+redefine a function the same way):
+
+  - from the fragment that declares it on, the name means the new
+    declaration, which may be of another kind or type: greet may take
+    other parameters, x := "text" may follow x := 1, a function may
+    become a variable and a variable a function;
+  - the code of earlier fragments keeps the declaration it was written
+    against, as the interpreter binds a name when it compiles the code
+    that uses it: statements that ran keep their effects and are never
+    run again with the new meaning; a function declared earlier that
+    calls greet goes on calling the old greet, one that increments count
+    the old count; a closure or a goroutine that captured x keeps the old
+    variable. To make caller call the new greet, declare caller again
+    (run its fragment again);
+  - every name on the left of a fragment's top-level := is a new
+    variable, also where an earlier fragment declared it: after
+    n, err := f() a closure of an earlier fragment that holds err still
+    sees the old one. Within one fragment, := follows Go's rule: a name the
+    same fragment declared already is assigned.
+
+What the interpreter cannot do faithfully is refused under both engines,
+as a compile failure at the new declaration's file:line:col, and the
+session is left as it was:
+
+  - declaring again a name an earlier fragment declared as a type, or
+    declaring as a type a name an earlier fragment declared (the
+    interpreter keeps the old type, whose values may be alive): give the
+    new declaration another name, or start a new session;
+  - declaring again a method of a type an earlier fragment declared (the
+    interpreter keeps the old method); adding a method is allowed;
+  - a fragment that declares a name again and also uses the declaration
+    it replaces: x := x + 1, or a statement that uses x before a var x of
+    a later declaration of the same fragment (the interpreter sees the
+    new variable, zero, in both places): assign with = instead, or choose
+    another name.
+
+The go engine, which assembles the session into one program (see
+Engines), gives every declaration that a later fragment replaced, and the
+earlier fragments' references to it, a name of its own (greet_bookrt0,
+after the index of its fragment in the session); the latest declaration
+of each name keeps it, so compile errors and output speak of the chapter's
+names. go/types checks a fragment in the same program, so it accepts what
+the rule allows.
+
 # Output blocks
 
 The golden output of a cell is a fenced block with the info string output
@@ -510,7 +558,9 @@ the work:
 	       temporary module that requires this repository, and runs as a
 	       process of its own. A fragment runs as one program that holds
 	       the session so far: the imports and declarations of the
-	       fragments that succeeded, their statements in func main, a
+	       fragments that succeeded (those a later fragment replaced
+	       under names of their own, see Complete programs and
+	       fragments), their statements in func main, a
 	       fence, then its own statements; what comes before the fence is
 	       discarded, and the cell's time and spans are its own
 	       statements'. //line directives keep compile errors, panics and

@@ -43,7 +43,8 @@ const bookModule = "github.com/concurrency101/book"
 // the imports and declarations of every fragment that succeeded, then, in
 // func main, their statements in order, a fence, and the fragment's own
 // statements. The output before the fence (the earlier fragments') is
-// discarded. //line directives keep compile errors, panics and goroutine
+// discarded. A declaration a later fragment replaced, and the references
+// of earlier fragments to it, are renamed (redecl.go). //line directives keep compile errors, panics and goroutine
 // dumps at the chapter's lines.
 type goEngine struct {
 	ch      *chapter.Chapter
