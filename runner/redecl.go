@@ -33,7 +33,7 @@ type fragScope struct {
 
 // A declSite is where and as what a fragment declares a name.
 type declSite struct {
-	kind  string // "func", "type", "var", "const" or ":="
+	kind  string // "func", "generic func", "type", "var", "const" or ":="
 	pos   string // chapter file:line:col
 	chunk int    // chapter line of the chunk that holds it
 }
@@ -122,7 +122,11 @@ func (fs *fragScope) declare(file *ast.File, where func(string, token.Pos) declS
 			continue
 		}
 		own[obj] = true
-		fs.declared[name] = where(obj.Kind.String(), id.Pos())
+		kind := obj.Kind.String()
+		if fd, ok := obj.Decl.(*ast.FuncDecl); ok && fd.Type.TypeParams != nil {
+			kind = "generic func"
+		}
+		fs.declared[name] = where(kind, id.Pos())
 	}
 	for _, d := range file.Decls {
 		fd, ok := d.(*ast.FuncDecl)
@@ -174,8 +178,9 @@ func objIdent(obj *ast.Object) (*ast.Ident, bool) {
 
 // collectRefs lists the identifiers that name the fragment's own
 // session-level declarations or are left unresolved (an earlier
-// fragment's name, a predeclared one, an import). The keys of composite
-// literals are field names as often as not: they are never renamed.
+// fragment's name, a predeclared one, an import). The key of a composite
+// literal is an expression only in a literal of a map or array type
+// written out; elsewhere it may be a field name, and it is not renamed.
 func (fs *fragScope) collectRefs(file *ast.File, own map[*ast.Object]bool, at func(token.Pos) (chunkSpan, int)) {
 	unresolved := map[*ast.Ident]bool{}
 	for _, id := range file.Unresolved {
@@ -185,6 +190,10 @@ func (fs *fragScope) collectRefs(file *ast.File, own map[*ast.Object]bool, at fu
 	ast.Inspect(file, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.CompositeLit:
+			switch n.Type.(type) {
+			case *ast.MapType, *ast.ArrayType:
+				return true
+			}
 			for _, e := range n.Elts {
 				if kv, ok := e.(*ast.KeyValueExpr); ok {
 					if id, ok := kv.Key.(*ast.Ident); ok {
@@ -273,6 +282,8 @@ func checkRedeclare(session []*goFragment, f *goFragment) error {
 		case !ok:
 		case d.kind == "type" || old.kind == "type":
 			errs = append(errs, fmt.Sprintf("%s: %s redeclared: a type cannot replace or be replaced by another declaration in the session (the earlier %s %s is at %s, and values of a type may outlive it); give the new declaration another name, or restart the session", d.pos, n, old.kind, n, old.pos))
+		case d.kind == "generic func" || old.kind == "generic func":
+			errs = append(errs, fmt.Sprintf("%s: %s redeclared: a generic function cannot replace or be replaced by another declaration in the session (the earlier %s %s is at %s; the interpreter keeps calling it); give the new declaration another name, or restart the session", d.pos, n, old.kind, n, old.pos))
 		case uses[n]:
 			errs = append(errs, fmt.Sprintf("%s: %s redeclared and the %s it replaces (declared at %s) used in the same fragment: the interpreter cannot tell them apart; assign with = or use another name", d.pos, n, n, old.pos))
 		}

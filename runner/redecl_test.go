@@ -44,7 +44,7 @@ func frag(t *testing.T, e *goEngine, code string, line int) (*goFragment, error)
 func TestRenamedSession(t *testing.T) {
 	e := &goEngine{ch: &chapter.Chapter{Path: "x.md"}, nonce: "n"}
 	for i, code := range []string{
-		"import \"fmt\"\nfunc greet() string { return \"a\" }\nfunc caller() string { return greet() }\nx := 1\nf := func() int { return x }\n",
+		"import \"fmt\"\nfunc greet() string { return \"a\" }\nfunc caller() string { return greet() }\nx := 1\nf := func() int { return x }\nm := map[int]string{x: \"a\"}\n",
 		"func greet() int { return 2 }\nx := \"s\"\nfmt.Println(greet(), caller(), x, f(), T{greet: 1})\n",
 	} {
 		f, err := frag(t, e, code, 10*i+2)
@@ -59,7 +59,8 @@ func TestRenamedSession(t *testing.T) {
 		assert.Contains(t, src, "x_bookrt0 := 1\nf := func() int { return x_bookrt0 }")
 		assert.Contains(t, src, "func greet() int { return 2 }")
 		assert.Contains(t, src, "x := \"s\"\nfmt.Println(greet(), caller(), x, f(), T{greet: 1})", "the latest declarations keep their names; composite literal keys are left alone")
-		assert.Contains(t, src, "_ = x_bookrt0\n_ = f\n_ = x\n")
+		assert.Contains(t, src, "_ = x_bookrt0\n_ = f\n_ = m\n_ = x\n")
+		assert.Contains(t, src, "m := map[int]string{x_bookrt0: \"a\"}", "the keys of a map literal are expressions")
 	}
 }
 
@@ -69,6 +70,8 @@ func TestRedeclareRefused(t *testing.T) {
 		{"type T int", "T := 1", "x.md:12:1: T redeclared: a type"},
 		{"var T = 1", "type T int", "x.md:12:6: T redeclared: a type"},
 		{"type T int\nfunc (T) M() {}", "func (t *T) M() {}", "x.md:12:13: method T.M redeclared (the earlier one is at x.md:3:10)"},
+		{"func g[T any](v T) T { return v }", "func g(v int) int { return v }", "x.md:12:6: g redeclared: a generic function cannot replace"},
+		{"func g(v int) int { return v }", "func g[T any](v T) T { return v }", "x.md:12:6: g redeclared: a generic function"},
 		{"x := 1", "x := x + 1", "x.md:12:1: x redeclared and the x it replaces (declared at x.md:2:1) used"},
 		{"x := 1", "println(x)\nvar x = 2", "x.md:13:5: x redeclared and the x it replaces"},
 		{"func f() {}", "g := func() { f() }\nf := 2", "x.md:13:1: f redeclared and the f it replaces"},
