@@ -141,13 +141,17 @@ session is left as it was:
     declaring as a type a name an earlier fragment declared (the
     interpreter keeps the old type, whose values may be alive): give the
     new declaration another name, or start a new session;
+  - declaring again a generic function, or declaring one under a name an
+    earlier fragment declared (the interpreter keeps calling the old
+    instance);
   - declaring again a method of a type an earlier fragment declared (the
     interpreter keeps the old method); adding a method is allowed;
   - a fragment that declares a name again and also uses the declaration
     it replaces: x := x + 1, or a statement that uses x before a var x of
     a later declaration of the same fragment (the interpreter sees the
-    new variable, zero, in both places): assign with = instead, or choose
-    another name.
+    new variable, zero, in both places), or a function the fragment
+    declares that uses a variable it replaces with :=: assign with =
+    instead, or choose another name. The error names both places.
 
 The go engine, which assembles the session into one program (see
 Engines), gives every declaration that a later fragment replaced, and the

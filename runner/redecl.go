@@ -52,7 +52,8 @@ type identRef struct {
 	off   int  // byte offset in the chunk's code
 	name  string
 	own   bool
-	line  int // chapter line of the chunk that holds it
+	line  int    // chapter line of the chunk that holds it
+	pos   string // chapter file:line:col
 }
 
 // A chunkSpan is where a chunk stands in the source analysed.
@@ -108,7 +109,7 @@ func scopeOf(path string, decls, stmts []worker.Chunk) *fragScope {
 		return declSite{kind, fmt.Sprintf("%s:%d:%d", path, line, col), s.c.Line}
 	}
 	own := fs.declare(file, where)
-	fs.collectRefs(file, own, at)
+	fs.collectRefs(file, own, at, where)
 	return fs
 }
 
@@ -181,7 +182,7 @@ func objIdent(obj *ast.Object) (*ast.Ident, bool) {
 // fragment's name, a predeclared one, an import). The key of a composite
 // literal is an expression only in a literal of a map or array type
 // written out; elsewhere it may be a field name, and it is not renamed.
-func (fs *fragScope) collectRefs(file *ast.File, own map[*ast.Object]bool, at func(token.Pos) (chunkSpan, int)) {
+func (fs *fragScope) collectRefs(file *ast.File, own map[*ast.Object]bool, at func(token.Pos) (chunkSpan, int), where func(string, token.Pos) declSite) {
 	unresolved := map[*ast.Ident]bool{}
 	for _, id := range file.Unresolved {
 		unresolved[id] = true
@@ -206,7 +207,7 @@ func (fs *fragScope) collectRefs(file *ast.File, own map[*ast.Object]bool, at fu
 				return true
 			}
 			if s, off := at(n.Pos()); off >= 0 {
-				fs.refs = append(fs.refs, identRef{s.stmt, s.chunk, off, n.Name, n.Obj != nil, s.c.Line})
+				fs.refs = append(fs.refs, identRef{s.stmt, s.chunk, off, n.Name, n.Obj != nil, s.c.Line, where("", n.Pos()).pos})
 			}
 		}
 		return true
@@ -268,10 +269,10 @@ func checkRedeclare(session []*goFragment, f *goFragment) error {
 	// uses holds the names the fragment uses in their earlier meaning:
 	// an identifier it leaves unresolved, or one that comes in a chunk
 	// before the chunk declaring it, which the interpreter runs first.
-	uses := map[string]bool{}
+	uses := map[string]string{}
 	for _, r := range fs.refs {
-		if !r.own || r.line < fs.declared[r.name].chunk {
-			uses[r.name] = true
+		if (!r.own || r.line < fs.declared[r.name].chunk) && uses[r.name] == "" {
+			uses[r.name] = r.pos
 		}
 	}
 	var errs []string
@@ -284,8 +285,8 @@ func checkRedeclare(session []*goFragment, f *goFragment) error {
 			errs = append(errs, fmt.Sprintf("%s: %s redeclared: a type cannot replace or be replaced by another declaration in the session (the earlier %s %s is at %s, and values of a type may outlive it); give the new declaration another name, or restart the session", d.pos, n, old.kind, n, old.pos))
 		case d.kind == "generic func" || old.kind == "generic func":
 			errs = append(errs, fmt.Sprintf("%s: %s redeclared: a generic function cannot replace or be replaced by another declaration in the session (the earlier %s %s is at %s; the interpreter keeps calling it); give the new declaration another name, or restart the session", d.pos, n, old.kind, n, old.pos))
-		case uses[n]:
-			errs = append(errs, fmt.Sprintf("%s: %s redeclared and the %s it replaces (declared at %s) used in the same fragment: the interpreter cannot tell them apart; assign with = or use another name", d.pos, n, n, old.pos))
+		case uses[n] != "":
+			errs = append(errs, fmt.Sprintf("%s: %s redeclared, and the %s it replaces (declared at %s) used in the same fragment, at %s: the interpreter cannot tell them apart; assign with = or use another name", d.pos, n, n, old.pos, uses[n]))
 		}
 	}
 	for _, m := range fs.methods {

@@ -72,9 +72,9 @@ func TestRedeclareRefused(t *testing.T) {
 		{"type T int\nfunc (T) M() {}", "func (t *T) M() {}", "x.md:12:13: method T.M redeclared (the earlier one is at x.md:3:10)"},
 		{"func g[T any](v T) T { return v }", "func g(v int) int { return v }", "x.md:12:6: g redeclared: a generic function cannot replace"},
 		{"func g(v int) int { return v }", "func g[T any](v T) T { return v }", "x.md:12:6: g redeclared: a generic function"},
-		{"x := 1", "x := x + 1", "x.md:12:1: x redeclared and the x it replaces (declared at x.md:2:1) used"},
-		{"x := 1", "println(x)\nvar x = 2", "x.md:13:5: x redeclared and the x it replaces"},
-		{"func f() {}", "g := func() { f() }\nf := 2", "x.md:13:1: f redeclared and the f it replaces"},
+		{"x := 1", "x := x + 1", "x.md:12:1: x redeclared, and the x it replaces (declared at x.md:2:1) used in the same fragment, at x.md:12:6:"},
+		{"x := 1", "println(x)\nvar x = 2", "x.md:13:5: x redeclared, and the x it replaces (declared at x.md:2:1) used in the same fragment, at x.md:12:9:"},
+		{"func f() {}", "g := func() { f() }\nf := 2", "x.md:13:1: f redeclared, and the f it replaces (declared at x.md:2:6) used in the same fragment, at x.md:12:15:"},
 	} {
 		e := &goEngine{ch: &chapter.Chapter{Path: "x.md"}, nonce: "n"}
 		f, err := frag(t, e, tc.first, 2)
