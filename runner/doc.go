@@ -110,8 +110,8 @@ next. A fragment may import packages; importing a package an earlier fragment
 imported is allowed and does nothing.
 
 A fragment may declare again a name that an earlier fragment declared (a
-function, a variable with var or :=, a constant), as a notebook's edited
-cell does when it runs again. The later declaration replaces the earlier
+function, a type, a variable with var or :=, a constant), as a notebook's
+edited cell does when it runs again. The later declaration replaces the earlier
 one, by one rule under both engines (GoNB, a Go kernel, lets a later cell
 redefine a function the same way):
 
@@ -125,8 +125,10 @@ redefine a function the same way):
     run again with the new meaning; a function declared earlier that
     calls greet goes on calling the old greet, one that increments count
     the old count; a closure or a goroutine that captured x keeps the old
-    variable. To make caller call the new greet, declare caller again
-    (run its fragment again);
+    variable; a value of a type declared again keeps the old type and its
+    methods (the new type is another type, and a method declared later
+    belongs to it). To make caller call the new greet, declare caller
+    again (run its fragment again);
   - every name on the left of a fragment's top-level := is a new
     variable, also where an earlier fragment declared it: after
     n, err := f() a closure of an earlier fragment that holds err still
@@ -137,15 +139,14 @@ What the interpreter cannot do faithfully is refused under both engines,
 as a compile failure at the new declaration's file:line:col, and the
 session is left as it was:
 
-  - declaring again a name an earlier fragment declared as a type, or
-    declaring as a type a name an earlier fragment declared (the
-    interpreter keeps the old type, whose values may be alive): give the
-    new declaration another name, or start a new session;
-  - declaring again a generic function, or declaring one under a name an
-    earlier fragment declared (the interpreter keeps calling the old
-    instance);
-  - declaring again a method of a type an earlier fragment declared (the
-    interpreter keeps the old method); adding a method is allowed;
+  - a type that replaces a declaration of another kind (a function, a
+    variable, a constant), or is replaced by one;
+  - declaring again a generic function or type, or declaring one under a
+    name an earlier fragment declared (the interpreter keeps the old one);
+  - declaring again a method of a type an earlier fragment declared,
+    which would change the method set of values that exist (the
+    interpreter keeps the old method): declare the type again with its
+    methods; adding a method is allowed;
   - a fragment that declares a name again and also uses the declaration
     it replaces: x := x + 1, or a statement that uses x before a var x of
     a later declaration of the same fragment (the interpreter sees the
@@ -157,9 +158,14 @@ The go engine, which assembles the session into one program (see
 Engines), gives every declaration that a later fragment replaced, and the
 earlier fragments' references to it, a name of its own (greet_bookrt0,
 after the index of its fragment in the session); the latest declaration
-of each name keeps it, so compile errors and output speak of the chapter's
-names. go/types checks a fragment in the same program, so it accepts what
-the rule allows.
+of each name keeps it, so compile errors speak of the chapter's names.
+go/types checks a fragment in the same program, so it accepts what the
+rule allows. The interpreter binds functions, variables and constants by
+the rule already; it cannot declare a type again, so the runner gives a
+type's later declarations, and the references to them, names of their
+own in what the interpreter evaluates (point_bookrt_v1, point_bookrt_v2,
+...; the interpreter's %T never prints an interpreted type's name, under
+any rule).
 
 # Output blocks
 

@@ -252,7 +252,7 @@ func defineOnce(code string, known map[string]bool) (string, []string) {
 func (e *goEngine) assemble(f *goFragment, drop map[string]bool) string {
 	path := e.ch.Path
 	frags := append(append([]*goFragment(nil), e.session...), f)
-	names := newRenamer(frags)
+	names := newRenamer(frags, false)
 	var b strings.Builder
 	b.WriteString("package main\n\nimport (")
 	seen := map[string]bool{}

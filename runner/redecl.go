@@ -19,8 +19,10 @@ import (
 // assembles the session into one program, where a name has one
 // declaration; so every declaration that a later fragment replaces is
 // renamed (greet becomes greet_bookrt0), and so are the references that
-// the earlier fragments' code makes to it. What neither engine can do
-// faithfully is refused, in both, at the declaration's line.
+// the earlier fragments' code makes to it. The interpreter cannot declare a
+// type again: what it evaluates names a type's later declarations apart
+// (typeChecker.chunks). What the interpreter cannot do faithfully is
+// refused, under both engines, at the declaration's line.
 
 // A fragScope is what a fragment declares at its top level and which of
 // its identifiers refer to names of the session.
@@ -33,7 +35,7 @@ type fragScope struct {
 
 // A declSite is where and as what a fragment declares a name.
 type declSite struct {
-	kind  string // "func", "generic func", "type", "var", "const" or ":="
+	kind  string // "func", "generic func", "type", "generic type", "var", "const" or ":="
 	pos   string // chapter file:line:col
 	chunk int    // chapter line of the chunk that holds it
 }
@@ -124,8 +126,15 @@ func (fs *fragScope) declare(file *ast.File, where func(string, token.Pos) declS
 		}
 		own[obj] = true
 		kind := obj.Kind.String()
-		if fd, ok := obj.Decl.(*ast.FuncDecl); ok && fd.Type.TypeParams != nil {
-			kind = "generic func"
+		switch d := obj.Decl.(type) {
+		case *ast.FuncDecl:
+			if d.Type.TypeParams != nil {
+				kind = "generic func"
+			}
+		case *ast.TypeSpec:
+			if d.TypeParams != nil {
+				kind = "generic type"
+			}
 		}
 		fs.declared[name] = where(kind, id.Pos())
 	}
@@ -245,25 +254,27 @@ func chunkPos(c *worker.Chunk, off int) (int, int) {
 }
 
 // checkRedeclare refuses what the rule cannot give under both engines
-// alike, naming the declaration's file:line:col: a type declared again, or
-// a name an earlier type had (the interpreter keeps the old type, whose
-// values may be alive); a method declared again on a type of an earlier
-// fragment (the interpreter keeps the old method); and a fragment that
-// declares a name again and also uses the declaration it replaces (the
-// interpreter sees the new, zero, variable there: x := x + 1 gives 1).
+// alike, naming the declaration's file:line:col: a type that replaces a
+// declaration of another kind, or is replaced by one; a generic function
+// or type declared again (the interpreter keeps the old one); a method
+// declared again on the same type (the interpreter keeps the old method);
+// and a fragment that declares a name again and also uses the declaration
+// it replaces (the interpreter sees the new, zero, variable there:
+// x := x + 1 gives 1).
 func checkRedeclare(session []*goFragment, f *goFragment) error {
 	fs := f.scope
 	if !fs.ok {
 		return nil
 	}
+	frags := append(append([]*goFragment(nil), session...), f)
 	earlier := map[string]declSite{}
 	methods := map[string]string{}
-	for _, s := range session {
+	for i, s := range session {
 		for n, d := range s.scope.declared {
 			earlier[n] = d
 		}
 		for _, m := range s.scope.methods {
-			methods[m.recv+"."+m.name] = m.pos
+			methods[methodKey(frags, i, m)] = m.pos
 		}
 	}
 	// uses holds the names the fragment uses in their earlier meaning:
@@ -281,23 +292,38 @@ func checkRedeclare(session []*goFragment, f *goFragment) error {
 		old, ok := earlier[n]
 		switch {
 		case !ok:
-		case d.kind == "type" || old.kind == "type":
-			errs = append(errs, fmt.Sprintf("%s: %s redeclared: a type cannot replace or be replaced by another declaration in the session (the earlier %s %s is at %s, and values of a type may outlive it); give the new declaration another name, or restart the session", d.pos, n, old.kind, n, old.pos))
-		case d.kind == "generic func" || old.kind == "generic func":
-			errs = append(errs, fmt.Sprintf("%s: %s redeclared: a generic function cannot replace or be replaced by another declaration in the session (the earlier %s %s is at %s; the interpreter keeps calling it); give the new declaration another name, or restart the session", d.pos, n, old.kind, n, old.pos))
+		case isType(d.kind) != isType(old.kind):
+			errs = append(errs, fmt.Sprintf("%s: %s redeclared: a type cannot replace or be replaced by a declaration of another kind in the session (the earlier %s %s is at %s); give the new declaration another name, or restart the session", d.pos, n, old.kind, n, old.pos))
+		case strings.HasPrefix(d.kind, "generic") || strings.HasPrefix(old.kind, "generic"):
+			errs = append(errs, fmt.Sprintf("%s: %s redeclared: a generic function or type cannot replace or be replaced by another declaration in the session (the earlier %s %s is at %s; the interpreter keeps the old one); give the new declaration another name, or restart the session", d.pos, n, old.kind, n, old.pos))
 		case uses[n] != "":
 			errs = append(errs, fmt.Sprintf("%s: %s redeclared, and the %s it replaces (declared at %s) used in the same fragment, at %s: the interpreter cannot tell them apart; assign with = or use another name", d.pos, n, n, old.pos, uses[n]))
 		}
 	}
 	for _, m := range fs.methods {
-		if old, ok := methods[m.recv+"."+m.name]; ok {
-			errs = append(errs, fmt.Sprintf("%s: method %s.%s redeclared (the earlier one is at %s): a type's methods cannot be replaced in the session; restart the session to change them", m.pos, m.recv, m.name, old))
+		if old, ok := methods[methodKey(frags, len(session), m)]; ok {
+			errs = append(errs, fmt.Sprintf("%s: method %s.%s redeclared (the earlier one is at %s): the methods of a type cannot be replaced in the session; declare the type again with them, or restart the session", m.pos, m.recv, m.name, old))
 		}
 	}
 	if len(errs) == 0 {
 		return nil
 	}
 	return fmt.Errorf("%s", strings.Join(errs, "\n"))
+}
+
+func isType(kind string) bool { return kind == "type" || kind == "generic type" }
+
+// methodKey names a method of fragment i by its receiver's declaration:
+// a method of a type declared again is a method of the new type.
+func methodKey(frags []*goFragment, i int, m methodSite) string {
+	v := -1
+	for j := i; j >= 0; j-- {
+		if _, ok := frags[j].scope.declared[m.recv]; ok {
+			v = j
+			break
+		}
+	}
+	return fmt.Sprintf("%s@%d.%s", m.recv, v, m.name)
 }
 
 func sortedNames(m map[string]declSite) []string {
@@ -310,15 +336,23 @@ func sortedNames(m map[string]declSite) []string {
 }
 
 // renamer gives each fragment of an assembled session the names its code
-// must use: a declaration a later fragment replaces, and the references to
-// it, get a name of their own.
+// must use. For the go engine, a declaration that a later fragment
+// replaces, and the references to it, get a name of their own
+// (greet_bookrt0, after the fragment's index), and the latest declaration
+// keeps the name, so that messages about the fragment being run speak of
+// the chapter's names. For the interpreter (interp), which binds functions,
+// variables and constants as the rule says but cannot declare a type
+// again, only types are renamed, the other way round: the first
+// declaration keeps the name, the later ones are point_bookrt_v1,
+// point_bookrt_v2, ... (the interpreter's %T never shows a type's name).
 type renamer struct {
-	frags []*goFragment
-	last  map[string]int // the last fragment that declares a name
+	frags  []*goFragment
+	last   map[string]int // the last fragment that declares a name
+	interp bool
 }
 
-func newRenamer(frags []*goFragment) *renamer {
-	r := &renamer{frags: frags, last: map[string]int{}}
+func newRenamer(frags []*goFragment, interp bool) *renamer {
+	r := &renamer{frags: frags, last: map[string]int{}, interp: interp}
 	for i, f := range frags {
 		for n := range f.scope.declared {
 			r.last[n] = i
@@ -327,8 +361,20 @@ func newRenamer(frags []*goFragment) *renamer {
 	return r
 }
 
-// name is what fragment i's name n, declared by fragment v, is called.
+// name is what name n declared by fragment v is called.
 func (r *renamer) name(n string, v int) string {
+	if r.interp {
+		k := 0
+		for j := 0; j < v; j++ {
+			if _, ok := r.frags[j].scope.declared[n]; ok {
+				k++
+			}
+		}
+		if k == 0 {
+			return n
+		}
+		return fmt.Sprintf("%s_bookrt_v%d", n, k)
+	}
 	if r.last[n] == v {
 		return n
 	}
@@ -351,33 +397,48 @@ func (r *renamer) version(i int, ref identRef) int {
 
 // code returns fragment i's chunk as the assembled program holds it.
 func (r *renamer) code(i int, stmt bool, chunk int) string {
-	f := r.frags[i]
-	code := f.decls
+	c := r.frags[i].decls
 	if stmt {
-		code = f.stmts
+		c = r.frags[i].stmts
 	}
-	src := code[chunk].Code
+	return r.chunk(i, stmt, chunk, c[chunk]).Code
+}
+
+// chunk renames the identifiers of c, fragment i's declaration or
+// statement chunk number n (its code as split, or after defineOnce, which
+// keeps every offset). The byte ranges of compound statements follow.
+func (r *renamer) chunk(i int, stmt bool, n int, c worker.Chunk) worker.Chunk {
 	type edit struct {
-		off  int
-		from string
-		to   string
+		off      int
+		from, to string
 	}
 	var edits []edit
-	for _, ref := range f.scope.refs {
-		if ref.stmt != stmt || ref.chunk != chunk {
+	for _, ref := range r.frags[i].scope.refs {
+		if ref.stmt != stmt || ref.chunk != n {
 			continue
 		}
-		if v := r.version(i, ref); v >= 0 {
-			if to := r.name(ref.name, v); to != ref.name {
-				edits = append(edits, edit{ref.off, ref.name, to})
-			}
+		v := r.version(i, ref)
+		if v < 0 || r.interp && !isType(r.frags[v].scope.declared[ref.name].kind) {
+			continue
+		}
+		if to := r.name(ref.name, v); to != ref.name && strings.HasPrefix(c.Code[ref.off:], ref.name) {
+			edits = append(edits, edit{ref.off, ref.name, to})
 		}
 	}
 	sort.Slice(edits, func(a, b int) bool { return edits[a].off > edits[b].off })
+	compound := append([][2]int(nil), c.Compound...)
 	for _, e := range edits {
-		if strings.HasPrefix(src[e.off:], e.from) {
-			src = src[:e.off] + e.to + src[e.off+len(e.from):]
+		c.Code = c.Code[:e.off] + e.to + c.Code[e.off+len(e.from):]
+		d := len(e.to) - len(e.from)
+		for k := range compound {
+			if compound[k][0] > e.off {
+				compound[k][0] += d
+			}
+			if compound[k][1] > e.off {
+				compound[k][1] += d
+			}
 		}
 	}
-	return src
+	c.Compound = compound
+	return c
 }

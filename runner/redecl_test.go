@@ -66,12 +66,12 @@ func TestRenamedSession(t *testing.T) {
 
 func TestRedeclareRefused(t *testing.T) {
 	for _, tc := range []struct{ first, second, want string }{
-		{"type T int", "type T string", "x.md:12:6: T redeclared: a type cannot replace"},
-		{"type T int", "T := 1", "x.md:12:1: T redeclared: a type"},
+		{"type T[P any] int", "type T int", "x.md:12:6: T redeclared: a generic function or type cannot"},
+		{"type T int", "T := 1", "x.md:12:1: T redeclared: a type cannot replace or be replaced by a declaration of another kind"},
 		{"var T = 1", "type T int", "x.md:12:6: T redeclared: a type"},
 		{"type T int\nfunc (T) M() {}", "func (t *T) M() {}", "x.md:12:13: method T.M redeclared (the earlier one is at x.md:3:10)"},
-		{"func g[T any](v T) T { return v }", "func g(v int) int { return v }", "x.md:12:6: g redeclared: a generic function cannot replace"},
-		{"func g(v int) int { return v }", "func g[T any](v T) T { return v }", "x.md:12:6: g redeclared: a generic function"},
+		{"func g[T any](v T) T { return v }", "func g(v int) int { return v }", "x.md:12:6: g redeclared: a generic function or type cannot replace"},
+		{"func g(v int) int { return v }", "func g[T any](v T) T { return v }", "x.md:12:6: g redeclared: a generic function or type"},
 		{"x := 1", "x := x + 1", "x.md:12:1: x redeclared, and the x it replaces (declared at x.md:2:1) used in the same fragment, at x.md:12:6:"},
 		{"x := 1", "println(x)\nvar x = 2", "x.md:13:5: x redeclared, and the x it replaces (declared at x.md:2:1) used in the same fragment, at x.md:12:9:"},
 		{"func f() {}", "g := func() { f() }\nf := 2", "x.md:13:1: f redeclared, and the f it replaces (declared at x.md:2:6) used in the same fragment, at x.md:12:15:"},
@@ -91,8 +91,38 @@ func TestRedeclareRefused(t *testing.T) {
 	f, err := frag(t, e, "type T int\nfunc (T) M() {}\nfunc f() {}\nx := 1", 2)
 	require.NoError(t, err)
 	e.session = append(e.session, f)
-	for _, ok := range []string{"func (T) N() {}", "var f = 3", "y := 1\ny := y + 1", "func g() { x := 2; _ = x }"} {
+	for _, ok := range []string{"func (T) N() {}", "type T string\nfunc (T) M() {}", "var f = 3", "y := 1\ny := y + 1", "func g() { x := 2; _ = x }"} {
 		_, err := frag(t, e, ok, 12)
 		assert.NoError(t, err, ok)
 	}
+}
+
+// TestRenamedTypes: under the go engine a type declared again renames the
+// earlier one, as a function does; in the pieces the interpreter gets,
+// the types alone are renamed, from their second declaration on.
+func TestRenamedTypes(t *testing.T) {
+	e := &goEngine{ch: &chapter.Chapter{Path: "x.md"}, nonce: "n"}
+	f, err := frag(t, e, "type P struct{ A int }\nfunc g() int { return 1 }\nv := P{1}\n", 2)
+	require.NoError(t, err)
+	e.session = append(e.session, f)
+	c := &chapter.Cell{Code: "type P struct{ A, B int }\nfunc (p P) M() {}\nfunc g() int { return 2 }\nw := P{1, 2}\nfor i := 0; i < g(); i++ { _ = P{i, i} }\n", CodeLine: 12, Line: 11}
+	f, err = e.fragment(c)
+	require.NoError(t, err)
+	src := e.assemble(f, nil)
+	for _, want := range []string{
+		"type P_bookrt0 struct{ A int }\nfunc g_bookrt0() int { return 1 }",
+		"v := P_bookrt0{1}",
+		"type P struct{ A, B int }\nfunc (p P) M() {}\nfunc g() int { return 2 }",
+		"w := P{1, 2}\nfor i := 0; i < g(); i++ { _ = P{i, i} }",
+	} {
+		assert.Contains(t, src, want)
+	}
+	tc := &typeChecker{asm: e, pending: f}
+	pieces := tc.chunks(c)
+	require.Len(t, pieces, 2)
+	assert.Equal(t, "type P_bookrt_v1 struct{ A, B int }\nfunc (p P_bookrt_v1) M() {}\nfunc g() int { return 2 }", pieces[0].Code)
+	stmts := pieces[1]
+	assert.Equal(t, "w := P_bookrt_v1{1, 2}\nfor i := 0; i < g(); i++ { _ = P_bookrt_v1{i, i} }", stmts.Code)
+	require.Len(t, stmts.Compound, 1)
+	assert.Equal(t, "for i := 0; i < g(); i++ { _ = P_bookrt_v1{i, i} }", stmts.Code[stmts.Compound[0][0]:stmts.Compound[0][1]], "the compound statement's range follows the renaming")
 }

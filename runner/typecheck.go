@@ -66,6 +66,27 @@ func (t *typeChecker) check(c *chapter.Cell) string {
 	return msg
 }
 
+// chunks returns the pieces of fragment c as the interpreter evaluates
+// them, after check: the type names redecl.go gives a type declared again
+// are written in (the interpreter cannot declare a type again).
+func (t *typeChecker) chunks(c *chapter.Cell) []worker.Chunk {
+	raw := worker.SplitFragment(c.Code, c.CodeLine)
+	f := t.pending
+	if f == nil || f.cell != c {
+		return raw
+	}
+	frags := append(append([]*goFragment(nil), t.asm.session...), f)
+	r := newRenamer(frags, true)
+	n := map[string]int{}
+	for k := range raw {
+		if kind := raw[k].Kind; kind != "import" {
+			raw[k] = r.chunk(len(frags)-1, kind == "stmt", n[kind], raw[k])
+			n[kind]++
+		}
+	}
+	return raw
+}
+
 // ran tells the checker how fragment c ended: one that ran without failing
 // joins the session that later fragments are checked with.
 func (t *typeChecker) ran(c *chapter.Cell, ok bool) {
