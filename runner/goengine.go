@@ -44,8 +44,8 @@ const bookModule = "github.com/concurrency101/book"
 // func main, their statements in order, a fence, and the fragment's own
 // statements. The output before the fence (the earlier fragments') is
 // discarded. A declaration a later fragment replaced, and the references
-// of earlier fragments to it, are renamed (redecl.go). //line directives keep compile errors, panics and goroutine
-// dumps at the chapter's lines.
+// of earlier fragments to it, are renamed (redecl.go). //line directives
+// keep compile errors, panics and goroutine dumps at the chapter's lines.
 type goEngine struct {
 	ch      *chapter.Chapter
 	opts    *Options

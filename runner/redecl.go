@@ -442,3 +442,33 @@ func (r *renamer) chunk(i int, stmt bool, n int, c worker.Chunk) worker.Chunk {
 	c.Compound = compound
 	return c
 }
+
+// FragmentNames reports the names a fragment's code declares at its top
+// level (functions, types, variables with var or :=, constants: what a
+// later fragment may use, and what the fragment replaces when an earlier
+// one declared it) and the names its code uses without declaring them
+// (an earlier fragment's, a predeclared one, an imported package's), each
+// sorted; nil, nil when the code does not parse. A notebook marks stale
+// the cells that use a name an edited cell declares.
+func FragmentNames(code string) (declares, uses []string) {
+	var decls, stmts []worker.Chunk
+	for _, c := range worker.SplitFragment(code, 1) {
+		switch c.Kind {
+		case "decl":
+			decls = append(decls, c)
+		case "stmt":
+			stmts = append(stmts, c)
+		}
+	}
+	fs := scopeOf("", decls, stmts)
+	if !fs.ok {
+		return nil, nil
+	}
+	seen := map[string]declSite{}
+	for _, r := range fs.refs {
+		if !r.own {
+			seen[r.name] = declSite{}
+		}
+	}
+	return sortedNames(fs.declared), sortedNames(seen)
+}

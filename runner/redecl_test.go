@@ -126,3 +126,12 @@ func TestRenamedTypes(t *testing.T) {
 	require.Len(t, stmts.Compound, 1)
 	assert.Equal(t, "for i := 0; i < g(); i++ { _ = P_bookrt_v1{i, i} }", stmts.Code[stmts.Compound[0][0]:stmts.Compound[0][1]], "the compound statement's range follows the renaming")
 }
+
+func TestFragmentNames(t *testing.T) {
+	declares, uses := FragmentNames("import \"fmt\"\n\ntype P struct{ A int }\n\nfunc (p P) Sum() int { return p.A + base }\n\nfunc greet() string { return prefix + \"hi\" }\n\nx, err := 1, error(nil)\nfor i := 0; i < x; i++ {\n\tfmt.Println(greet(), P{A: i}, err)\n}\n")
+	assert.Equal(t, []string{"P", "err", "greet", "x"}, declares)
+	assert.Equal(t, []string{"base", "error", "fmt", "int", "nil", "prefix", "string"}, uses)
+	declares, uses = FragmentNames("x := (")
+	assert.Nil(t, declares)
+	assert.Nil(t, uses)
+}
