@@ -148,11 +148,12 @@ session is left as it was:
     interpreter keeps the old method): declare the type again with its
     methods; adding a method is allowed;
   - a fragment that declares a name again and also uses the declaration
-    it replaces: x := x + 1, or a statement that uses x before a var x of
-    a later declaration of the same fragment (the interpreter sees the
-    new variable, zero, in both places), or a function the fragment
-    declares that uses a variable it replaces with :=: assign with =
-    instead, or choose another name. The error names both places.
+    it replaces: x := x + 1 (the interpreter sees the new variable, zero,
+    on the right); a statement that uses x above the fragment's own
+    var x (the interpreter runs it before it declares x); a function the
+    fragment declares that uses a variable the fragment replaces with :=
+    (in the toolchain's program it cannot see that variable): assign
+    with = instead, or choose another name. The error names both places.
 
 The go engine, which assembles the session into one program (see
 Engines), gives every declaration that a later fragment replaced, and the
@@ -165,7 +166,8 @@ the rule already; it cannot declare a type again, so the runner gives a
 type's later declarations, and the references to them, names of their
 own in what the interpreter evaluates (point_bookrt_v1, point_bookrt_v2,
 ...; the interpreter's %T never prints an interpreted type's name, under
-any rule).
+any rule). [FragmentNames] lists the names a fragment declares and the
+names it uses, for a notebook to tell which cells an edit makes stale.
 
 # Output blocks
 
