@@ -118,6 +118,66 @@ package scope: a variable declared with := in one fragment is visible to the
 next. A fragment may import packages; importing a package an earlier fragment
 imported is allowed and does nothing.
 
+A fragment may declare again a name that an earlier fragment declared (a
+function, a type, a variable with var or :=, a constant), as a notebook's
+edited cell does when it runs again. The later declaration replaces the earlier
+one, by one rule under both engines (GoNB, a Go kernel, lets a later cell
+redefine a function the same way):
+
+  - from the fragment that declares it on, the name means the new
+    declaration, which may be of another kind or type: greet may take
+    other parameters, x := "text" may follow x := 1, a function may
+    become a variable and a variable a function;
+  - the code of earlier fragments keeps the declaration it was written
+    against, as the interpreter binds a name when it compiles the code
+    that uses it: statements that ran keep their effects and are never
+    run again with the new meaning; a function declared earlier that
+    calls greet goes on calling the old greet, one that increments count
+    the old count; a closure or a goroutine that captured x keeps the old
+    variable; a value of a type declared again keeps the old type and its
+    methods (the new type is another type, and a method declared later
+    belongs to it). To make caller call the new greet, declare caller
+    again (run its fragment again);
+  - every name on the left of a fragment's top-level := is a new
+    variable, also where an earlier fragment declared it: after
+    n, err := f() a closure of an earlier fragment that holds err still
+    sees the old one. Within one fragment, := follows Go's rule: a name the
+    same fragment declared already is assigned.
+
+What the interpreter cannot do faithfully is refused under both engines,
+as a compile failure at the new declaration's file:line:col, and the
+session is left as it was:
+
+  - a type that replaces a declaration of another kind (a function, a
+    variable, a constant), or is replaced by one;
+  - declaring again a generic function or type, or declaring one under a
+    name an earlier fragment declared (the interpreter keeps the old one);
+  - declaring again a method of a type an earlier fragment declared,
+    which would change the method set of values that exist (the
+    interpreter keeps the old method): declare the type again with its
+    methods; adding a method is allowed;
+  - a fragment that declares a name again and also uses the declaration
+    it replaces: x := x + 1 (the interpreter sees the new variable, zero,
+    on the right); a statement that uses x above the fragment's own
+    var x (the interpreter runs it before it declares x); a function the
+    fragment declares that uses a variable the fragment replaces with :=
+    (in the toolchain's program it cannot see that variable): assign
+    with = instead, or choose another name. The error names both places.
+
+The go engine, which assembles the session into one program (see
+Engines), gives every declaration that a later fragment replaced, and the
+earlier fragments' references to it, a name of its own (greet_bookrt0,
+after the index of its fragment in the session); the latest declaration
+of each name keeps it, so compile errors speak of the chapter's names.
+go/types checks a fragment in the same program, so it accepts what the
+rule allows. The interpreter binds functions, variables and constants by
+the rule already; it cannot declare a type again, so the runner gives a
+type's later declarations, and the references to them, names of their
+own in what the interpreter evaluates (point_bookrt_v1, point_bookrt_v2,
+...; the interpreter's %T never prints an interpreted type's name, under
+any rule). [FragmentNames] lists the names a fragment declares and the
+names it uses, for a notebook to tell which cells an edit makes stale.
+
 # Programs of several files
 
 A program can be built, as Go builds a package, from its own file and
@@ -627,7 +687,9 @@ the work:
 	       temporary module that requires this repository, and runs as a
 	       process of its own. A fragment runs as one program that holds
 	       the session so far: the imports and declarations of the
-	       fragments that succeeded, their statements in func main, a
+	       fragments that succeeded (those a later fragment replaced
+	       under names of their own, see Complete programs and
+	       fragments), their statements in func main, a
 	       fence, then its own statements; what comes before the fence is
 	       discarded, and the cell's time and spans are its own
 	       statements'. //line directives keep compile errors, panics and

@@ -43,8 +43,9 @@ const bookModule = "github.com/concurrency101/book"
 // the imports and declarations of every fragment that succeeded, then, in
 // func main, their statements in order, a fence, and the fragment's own
 // statements. The output before the fence (the earlier fragments') is
-// discarded. //line directives keep compile errors, panics and goroutine
-// dumps at the chapter's lines.
+// discarded. A declaration a later fragment replaced, and the references
+// of earlier fragments to it, are renamed (redecl.go). //line directives
+// keep compile errors, panics and goroutine dumps at the chapter's lines.
 type goEngine struct {
 	ch      *chapter.Chapter
 	opts    *Options
@@ -70,6 +71,7 @@ type goFragment struct {
 	decls   []worker.Chunk
 	stmts   []worker.Chunk // the statements, := turned into = where nothing is new
 	defined []string       // variables the statements declare in func main's scope
+	scope   *fragScope     // its session-level names (redecl.go)
 	time    time.Duration
 }
 
@@ -180,17 +182,12 @@ func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, e
 }
 
 // fragment cuts a fragment cell into imports, declarations and statements.
-// Statements run in one func main, where a variable a statement declares
-// again (as a notebook allows) must be assigned instead, and where every
-// variable must be used.
+// Statements run in one func main, where a variable a statement of the
+// same fragment declares again must be assigned instead, and where every
+// variable must be used. A name an earlier fragment declared is declared
+// afresh (redecl.go); what the rule refuses is the error.
 func (e *goEngine) fragment(c *chapter.Cell) (*goFragment, error) {
 	f := &goFragment{cell: c}
-	known := map[string]bool{}
-	for _, s := range e.session {
-		for _, n := range s.defined {
-			known[n] = true
-		}
-	}
 	for _, ch := range worker.SplitFragment(c.Code, c.CodeLine) {
 		switch ch.Kind {
 		case "import":
@@ -200,14 +197,21 @@ func (e *goEngine) fragment(c *chapter.Cell) (*goFragment, error) {
 		case "decl":
 			f.decls = append(f.decls, ch)
 		default:
-			code, defined := defineOnce(ch.Code, known)
-			for _, n := range defined {
-				known[n] = true
-				f.defined = append(f.defined, n)
-			}
-			ch.Code = code
 			f.stmts = append(f.stmts, ch)
 		}
+	}
+	f.scope = scopeOf(e.ch.Path, f.decls, f.stmts)
+	known := map[string]bool{}
+	for i := range f.stmts {
+		code, defined := defineOnce(f.stmts[i].Code, known)
+		for _, n := range defined {
+			known[n] = true
+			f.defined = append(f.defined, n)
+		}
+		f.stmts[i].Code = code
+	}
+	if err := checkRedeclare(e.session, f); err != nil {
+		return nil, err
 	}
 	return f, nil
 }
@@ -257,6 +261,7 @@ func defineOnce(code string, known map[string]bool) (string, []string) {
 func (e *goEngine) assemble(f *goFragment, drop map[string]bool) string {
 	path := e.ch.Path
 	frags := append(append([]*goFragment(nil), e.session...), f)
+	names := newRenamer(frags, false)
 	var b strings.Builder
 	b.WriteString("package main\n\nimport (")
 	seen := map[string]bool{}
@@ -281,10 +286,10 @@ func (e *goEngine) assemble(f *goFragment, drop map[string]bool) string {
 		fmt.Fprintf(&b, "%s %q\n", timelineName, bookModule+"/runner/timeline")
 	}
 	b.WriteString(")\n")
-	for _, fr := range frags {
-		for _, d := range fr.decls {
+	for i, fr := range frags {
+		for j, d := range fr.decls {
 			b.WriteString(worker.LineDirective(path, d.Line, d.Col))
-			b.WriteString(d.Code + "\n")
+			b.WriteString(names.code(i, false, j) + "\n")
 		}
 	}
 	b.WriteString(generated)
@@ -304,19 +309,19 @@ func (e *goEngine) assemble(f *goFragment, drop map[string]bool) string {
 		b.WriteString("\t" + timelineName + ".Reset()\n")
 	}
 	b.WriteString("}\n\nfunc main() {\n")
-	for _, fr := range frags {
+	for i, fr := range frags {
 		if fr == f {
 			b.WriteString(generated + "bookrt_fence()\n")
 		}
-		for _, s := range fr.stmts {
+		for j, s := range fr.stmts {
 			b.WriteString(worker.LineDirective(path, s.Line, s.Col))
-			b.WriteString(s.Code + "\n")
+			b.WriteString(names.code(i, true, j) + "\n")
 		}
 	}
 	b.WriteString(generated)
-	for _, fr := range frags {
+	for i, fr := range frags {
 		for _, n := range fr.defined {
-			b.WriteString("_ = " + n + "\n")
+			b.WriteString("_ = " + names.name(n, i) + "\n")
 		}
 	}
 	b.WriteString("bookrt_end()\n}\n")

@@ -96,7 +96,7 @@ const fragmentChapter = "# Fragments\n\n" +
 	"Nothing of the first cell's output may show below.\n\n" +
 	"```go\n" +
 	"import \"os\"\n\n" +
-	"x := x + 41\n" +
+	"x = x + 41\n" +
 	"word, n := \"go\", 2\n" +
 	"fmt.Println(shout(word), x)\n" +
 	"fmt.Fprintln(os.Stderr, \"note\")\n" +

@@ -43,10 +43,11 @@ type interpEngine struct {
 	opts    *Options
 	dir     string // the scratch working directory of the workers
 	scratch *scratchDir
-	sess    *workerProc     // runs fragments
-	prog    *workerProc     // runs complete programs
-	session []*chapter.Cell // fragments that ran without failing
-	types   *typeChecker    // Go's compile errors before a cell runs (typecheck.go)
+	sess    *workerProc      // runs fragments
+	prog    *workerProc      // runs complete programs
+	session []*chapter.Cell  // fragments that ran without failing
+	pieces  [][]worker.Chunk // what the worker evaluated of each, for a replay
+	types   *typeChecker     // Go's compile errors before a cell runs (typecheck.go)
 	seq     int
 	starts  int // workers started, for tests
 	replays int // fragments run again to rebuild a session, for tests
@@ -86,7 +87,11 @@ func (e *interpEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Resul
 	if res := e.joinFiles(c); res != nil {
 		return res, nil
 	}
-	res, err := e.run(ctx, c)
+	var pieces []worker.Chunk
+	if !c.Program {
+		pieces = e.types.chunks(c)
+	}
+	res, err := e.run(ctx, c, pieces)
 	if res != nil {
 		e.types.ran(c, res.FailKind == "")
 	}
@@ -127,7 +132,7 @@ func (e *interpEngine) programCode(c *chapter.Cell) (string, int) {
 }
 
 // run runs a cell that type-checks in a worker.
-func (e *interpEngine) run(ctx context.Context, c *chapter.Cell) (*chapter.Result, error) {
+func (e *interpEngine) run(ctx context.Context, c *chapter.Cell, pieces []worker.Chunk) (*chapter.Result, error) {
 	slot := &e.sess
 	if c.Program {
 		slot = &e.prog
@@ -139,9 +144,10 @@ func (e *interpEngine) run(ctx context.Context, c *chapter.Cell) (*chapter.Resul
 		}
 		*slot = w
 	}
-	res, resp := e.exec(ctx, *slot, c)
+	res, resp := e.exec(ctx, *slot, c, pieces)
 	if resp != nil && !c.Program && res.FailKind == "" {
 		e.session = append(e.session, c)
+		e.pieces = append(e.pieces, pieces)
 	}
 	if w := *slot; !w.alive() || resp == nil || resp.Fatal || c.Program && (resp.Leftover > 0 || len(resp.LeftoverFDs) > 0) {
 		// A program's goroutines, files, listeners and connections end
@@ -163,9 +169,9 @@ func (e *interpEngine) start(ctx context.Context, replay bool) (*workerProc, err
 	if !replay {
 		return w, nil
 	}
-	for _, c := range e.session {
+	for i, c := range e.session {
 		e.replays++
-		res, resp := e.exec(ctx, w, c)
+		res, resp := e.exec(ctx, w, c, e.pieces[i])
 		if resp == nil || res.FailKind != "" {
 			w.kill()
 			return nil, fmt.Errorf("%s: cell %s failed when the session was rebuilt in a new worker: %s", e.ch.Pos(c.Line), c.Name, res.Error)
@@ -174,9 +180,10 @@ func (e *interpEngine) start(ctx context.Context, replay bool) (*workerProc, err
 	return w, nil
 }
 
-// exec sends one cell to the worker and collects its result. resp is nil
+// exec sends one cell to the worker and collects its result; a fragment's
+// pieces are its chunks as typeChecker.chunks gives them. resp is nil
 // when the worker died or had to be stopped before it answered.
-func (e *interpEngine) exec(ctx context.Context, w *workerProc, c *chapter.Cell) (*chapter.Result, *worker.Response) {
+func (e *interpEngine) exec(ctx context.Context, w *workerProc, c *chapter.Cell, pieces []worker.Chunk) (*chapter.Result, *worker.Response) {
 	e.seq++
 	seq := e.seq
 	timeout := e.opts.timeout(c)
@@ -184,7 +191,7 @@ func (e *interpEngine) exec(ctx context.Context, w *workerProc, c *chapter.Cell)
 	if c.Program {
 		req.Code, req.Line = e.programCode(c)
 	} else {
-		req.Chunks = worker.SplitFragment(c.Code, c.CodeLine)
+		req.Chunks = pieces
 	}
 	res := newResult(c, e.Name())
 	if err := w.send(&req); err != nil {

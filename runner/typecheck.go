@@ -60,7 +60,7 @@ func (t *typeChecker) check(c *chapter.Cell) string {
 	}
 	f, err := t.asm.fragment(c)
 	if err != nil {
-		return ""
+		return err.Error() // what the session's rule refuses (redecl.go)
 	}
 	t.pending = f
 	msg := checkSource(true, t.tmp, t.asm.assemble(f, nil))
@@ -68,6 +68,27 @@ func (t *typeChecker) check(c *chapter.Cell) string {
 		msg = t.asm.explainCompile(msg, f)
 	}
 	return msg
+}
+
+// chunks returns the pieces of fragment c as the interpreter evaluates
+// them, after check: the type names redecl.go gives a type declared again
+// are written in (the interpreter cannot declare a type again).
+func (t *typeChecker) chunks(c *chapter.Cell) []worker.Chunk {
+	raw := worker.SplitFragment(c.Code, c.CodeLine)
+	f := t.pending
+	if f == nil || f.cell != c {
+		return raw
+	}
+	frags := append(append([]*goFragment(nil), t.asm.session...), f)
+	r := newRenamer(frags, true)
+	n := map[string]int{}
+	for k := range raw {
+		if kind := raw[k].Kind; kind != "import" {
+			raw[k] = r.chunk(len(frags)-1, kind == "stmt", n[kind], raw[k])
+			n[kind]++
+		}
+	}
+	return raw
 }
 
 // ran tells the checker how fragment c ended: one that ran without failing
