@@ -48,7 +48,8 @@ type interpEngine struct {
 	session []*chapter.Cell // fragments that ran without failing
 	types   *typeChecker    // Go's compile errors before a cell runs (typecheck.go)
 	seq     int
-	starts  int // workers started, for tests
+	rebuild bool // a session is being rebuilt: its output is not told to Options.Output
+	starts  int  // workers started, for tests
 	replays int // fragments run again to rebuild a session, for tests
 }
 
@@ -127,6 +128,8 @@ func (e *interpEngine) start(ctx context.Context, replay bool) (*workerProc, err
 	if !replay {
 		return w, nil
 	}
+	e.rebuild = true
+	defer func() { e.rebuild = false }()
 	for _, c := range e.session {
 		e.replays++
 		res, resp := e.exec(ctx, w, c)
@@ -151,6 +154,9 @@ func (e *interpEngine) exec(ctx context.Context, w *workerProc, c *chapter.Cell)
 		req.Chunks = worker.SplitFragment(c.Code, c.CodeLine)
 	}
 	res := newResult(c, e.Name())
+	if out := e.opts.Output; out != nil && !e.rebuild {
+		defer tapStreams(w.stdout, w.stderr, fence(w.nonce, seq, "start"), out)()
+	}
 	if err := w.send(&req); err != nil {
 		res.FailKind, res.Error = chapter.FailCrash, "the worker is gone: "+err.Error()
 		return res, nil
