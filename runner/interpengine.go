@@ -48,9 +48,10 @@ type interpEngine struct {
 	session []*chapter.Cell // fragments that ran without failing
 	types   *typeChecker    // Go's compile errors before a cell runs (typecheck.go)
 	seq     int
-	rebuild bool // a session is being rebuilt: its output is not told to Options.Output
-	starts  int  // workers started, for tests
+	starts  int // workers started, for tests
 	replays int // fragments run again to rebuild a session, for tests
+
+	rebuild bool // a session is being rebuilt: its output is not told to Options.Output (kernel.go)
 }
 
 func newInterpEngine(ch *chapter.Chapter, opts *Options) (*interpEngine, error) {
