@@ -47,7 +47,9 @@
       } else cls = /[(){}\[\],;.]/.test(m[6]) ? "p" : "o";
       out += cls ? '<span class="' + cls + '">' + esc(m[0]) + "</span>" : esc(m[0]);
     }
-    return out + esc(code.slice(last)) + (code.endsWith("\n") ? " " : "");
+    // A last empty line shows (the editor's caret goes there) and is not
+    // text: copying the code copies the code.
+    return out + esc(code.slice(last)) + (code.endsWith("\n") ? "<br>" : "");
   }
 
   // --- requests ---
@@ -80,11 +82,11 @@
     this.originalResult = [];
     var hl = box.querySelector(".highlight");
     for (var n = hl ? hl.nextSibling : null; n; n = n.nextSibling) this.originalResult.push(n);
+    var hint = box.querySelector(".cell-hint");
+    if (hint) hint.remove();
     this.originalHead = box.querySelector(".cell-head").innerHTML;
     this.originalClass = box.className;
     this.text = this.original;
-    var hint = box.querySelector(".cell-hint");
-    if (hint) hint.remove();
     if (!spec.run || !this.code) return;
     box.dataset.cell = spec.name;
     var bar = el("span", "nb-bar");
