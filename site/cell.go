@@ -148,7 +148,6 @@ func writeCellHead(w util.BufWriter, id string, c *chapter.Cell, r *chapter.Resu
 	} else if c.NoRun {
 		w.WriteString(`<span class="badge badge-skip">not run</span>`)
 	}
-	writeRunHint(w, c) // notebook.go
 	w.WriteString("</div>\n")
 }
 

@@ -486,16 +486,6 @@ func (p *pageRecorder) Header() http.Header         { return p.header }
 func (p *pageRecorder) WriteHeader(code int)        { p.code = code }
 func (p *pageRecorder) Write(b []byte) (int, error) { return p.body.Write(b) }
 
-// writeRunHint says, in a cell's head in the static build, how to edit
-// and run it; the notebook's style hides it in served pages, where the
-// controls are.
-func writeRunHint(w interface{ WriteString(string) (int, error) }, c *chapter.Cell) {
-	if c.NoRun || c.Invalid != nil {
-		return
-	}
-	w.WriteString(`<span class="cell-hint" style="color: var(--muted); font-size: 12px" title="Edit and run the cells: go run ./cmd/site -serve, then open the page it serves">edit &amp; run: <code>go run ./cmd/site -serve</code></span>`)
-}
-
 // checkAddr refuses an -addr that is not loopback, unless -allow-remote
 // says so, and then warns.
 func (c *command) checkAddr() error {

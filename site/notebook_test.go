@@ -206,3 +206,24 @@ func TestIsLoopback(t *testing.T) {
 		assert.Equal(t, want, IsLoopback(addr), addr)
 	}
 }
+
+// TestStaticBuildHasNoRunControls: the built site has no token and no
+// notebook script; its cells say how to get them (the style sheet's hint
+// on every cell head, which the notebook's style removes).
+func TestStaticBuildHasNoRunControls(t *testing.T) {
+	out := buildFixture(t, "cells", true)
+	pages, err := filepath.Glob(filepath.Join(out, "*.html"))
+	require.NoError(t, err)
+	require.NotEmpty(t, pages)
+	for _, p := range pages {
+		b, err := os.ReadFile(p)
+		require.NoError(t, err)
+		assert.NotContains(t, string(b), "book-run-token", p)
+		assert.NotContains(t, string(b), "__notebook", p)
+	}
+	css, err := os.ReadFile(filepath.Join(out, "assets", "style.css"))
+	require.NoError(t, err)
+	assert.Contains(t, string(css), `.cell:not(.cell-skip) > .cell-head::after { content: "edit & run: go run ./cmd/site -serve"`)
+	_, err = os.Stat(filepath.Join(out, "assets", "notebook.js"))
+	assert.True(t, os.IsNotExist(err), "the notebook's script is served, not built")
+}

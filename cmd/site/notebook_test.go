@@ -229,7 +229,7 @@ func TestNotebookBrowser(t *testing.T) {
 	base, token, runs := serveBook(t)
 	ctx := nbBrowser(t)
 	steps(t, ctx, chromedp.Navigate(base+"/nb.html"), chromedp.WaitVisible(`[data-cell="show"] .nb-run`))
-	assert.Equal(t, 0, eval[int](t, ctx, `document.querySelectorAll(".cell-hint").length`), "the static hint gives way to the controls")
+	assert.Equal(t, "none", eval[string](t, ctx, `getComputedStyle(document.querySelector(".cell-head"), "::after").content`), "the static build's hint gives way to the controls")
 
 	show := `[data-cell="show"]`
 	steps(t, ctx, chromedp.Click(show+" .nb-edit"), chromedp.WaitVisible(show+" textarea"))
@@ -263,6 +263,28 @@ func TestNotebookBrowser(t *testing.T) {
 	assert.Equal(t, "fmt.Println(\"x is\", x)", strings.TrimSpace(eval[string](t, ctx, `document.querySelector('`+show+` .highlight code').textContent`)))
 	assert.NotContains(t, eval[string](t, ctx, `document.querySelector('`+show+`').className`), "nb-edited")
 	assert.Nil(t, eval[any](t, ctx, `localStorage.getItem("book-edit:nb.md:show")`))
+
+	// Tab inserts a tab, which undo (the command Ctrl/Cmd+Z gives)
+	// takes back: the editor keeps the textarea's own undo history.
+	steps(t, ctx, chromedp.Click(show+" .nb-edit"), chromedp.WaitVisible(show+" textarea"))
+	eval[any](t, ctx, `(function(){var a = document.querySelector('`+show+` textarea'); a.focus(); a.setSelectionRange(0, 0); return null})()`)
+	steps(t, ctx, chromedp.KeyEvent("\t"))
+	assert.Equal(t, "\tfmt.Println(\"x is\", x)\n", eval[string](t, ctx, `document.querySelector('`+show+` textarea').value`))
+	assert.True(t, eval[bool](t, ctx, `document.execCommand("undo")`))
+	assert.Equal(t, "fmt.Println(\"x is\", x)\n", eval[string](t, ctx, `document.querySelector('`+show+` textarea').value`))
+
+	// Closing the page stops its run: an endless loop (timeout 10s) in
+	// show, then another page; the next run of the chapter starts at once.
+	eval[any](t, ctx, `(function(){var a = document.querySelector('`+show+` textarea'); a.select(); return null})()`)
+	steps(t, ctx, chromedp.SendKeys(show+" textarea", "for {}"))
+	n := runs.Load()
+	steps(t, ctx, chromedp.Click(show+" .nb-run"))
+	require.Eventually(t, func() bool { return runs.Load() > n }, 10*time.Second, 10*time.Millisecond)
+	time.Sleep(300 * time.Millisecond)
+	steps(t, ctx, chromedp.Navigate("about:blank"))
+	t0 := time.Now()
+	evs := postRun(t, base, token, "show", "fmt.Println(\"x is\", x)", nil)
+	assert.Less(t, time.Since(t0), 5*time.Second, "the closed page's run was stopped: %+v", evs)
 
 	// Another loopback origin, even knowing the token, cannot run code.
 	before := runs.Load()

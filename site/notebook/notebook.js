@@ -82,14 +82,12 @@
     this.originalResult = [];
     var hl = box.querySelector(".highlight");
     for (var n = hl ? hl.nextSibling : null; n; n = n.nextSibling) this.originalResult.push(n);
-    var hint = box.querySelector(".cell-hint");
-    if (hint) hint.remove();
     this.originalHead = box.querySelector(".cell-head").innerHTML;
     this.originalClass = box.className;
     this.text = this.original;
     if (!spec.run || !this.code) return;
     box.dataset.cell = spec.name;
-    var bar = el("span", "nb-bar");
+    var bar = this.bar = el("span", "nb-bar");
     this.status = el("span", "nb-status");
     bar.append(button("Edit", "Edit the code (kept in this browser, never written to the chapter)", this.edit.bind(this)),
       button("Run", "Run the code (Shift+Enter)", this.run.bind(this)),
@@ -146,10 +144,10 @@
     this.clearResult();
     var hl = this.box.querySelector(".highlight");
     this.originalResult.forEach(function (n) { hl.parentNode.appendChild(n); });
-    this.box.querySelector(".cell-head").innerHTML = this.originalHead;
+    this.head().innerHTML = this.originalHead;
+    this.head().append(this.bar); // the controls stay
     this.box.className = this.originalClass;
-    var bar = this.head().querySelector(".nb-bar");
-    if (bar) this.head().append(bar);
+    this.setStatus("", "");
   };
   Cell.prototype.head = function () { return this.box.querySelector(".cell-head"); };
   Cell.prototype.clearResult = function () {
