@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/concurrency101/book/runner/report"
 	"github.com/concurrency101/book/site"
@@ -228,6 +229,20 @@ func waitJS(t *testing.T, ctx context.Context, js string) {
 func TestNotebookBrowser(t *testing.T) {
 	base, token, runs := serveBook(t)
 	ctx := nbBrowser(t)
+	var mu sync.Mutex
+	var thrown []string
+	require.NoError(t, chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*cdpruntime.EventExceptionThrown); ok {
+			mu.Lock()
+			thrown = append(thrown, e.ExceptionDetails.Text+" "+e.ExceptionDetails.URL)
+			mu.Unlock()
+		}
+	}))
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		assert.Empty(t, thrown, "no exception in the notebook's script")
+	}()
 	steps(t, ctx, chromedp.Navigate(base+"/nb.html"), chromedp.WaitVisible(`[data-cell="show"] .nb-run`))
 	assert.Equal(t, "none", eval[string](t, ctx, `getComputedStyle(document.querySelector(".cell-head"), "::after").content`), "the static build's hint gives way to the controls")
 
