@@ -211,6 +211,17 @@ func steps(t *testing.T, ctx context.Context, as ...chromedp.Action[chromedp.Voi
 	}
 }
 
+// nbShot saves a screenshot of the page under the test's artifacts (go
+// test -artifacts -outputdir DIR keeps them).
+func nbShot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	buf, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(t.ArtifactDir(), name+".png"), buf, 0o644))
+}
+
 // waitJS waits until the expression is true in the page.
 func waitJS(t *testing.T, ctx context.Context, js string) {
 	t.Helper()
@@ -261,6 +272,8 @@ func TestNotebookBrowser(t *testing.T) {
 	assert.Equal(t, "fail", eval[string](t, ctx, `document.querySelector('`+show+` .badge').textContent`))
 	assert.Contains(t, eval[string](t, ctx, `document.querySelector('`+show+` .highlight code').innerHTML`), `<span class="s">"x is"</span>`, "still highlighted after the run")
 
+	nbShot(t, ctx, "notebook-edited-run")
+
 	// An edit of setup's x makes show stale.
 	setup := `[data-cell="setup"]`
 	steps(t, ctx, chromedp.Click(setup+" .nb-edit"), chromedp.WaitVisible(setup+" textarea"))
@@ -269,6 +282,8 @@ func TestNotebookBrowser(t *testing.T) {
 	waitJS(t, ctx, `document.querySelector('`+show+`').classList.contains("nb-stale")`)
 	steps(t, ctx, chromedp.Click(show+" .nb-stale-note .nb-btn"))
 	waitJS(t, ctx, `!document.querySelector('`+show+`').classList.contains("nb-stale") && /x is 20/.test((document.querySelector('`+show+` .stream.stdout pre')||{}).textContent)`)
+
+	nbShot(t, ctx, "notebook-stale-rerun")
 
 	// Edits survive a reload; Reset brings the chapter's code back.
 	steps(t, ctx, chromedp.Reload(), chromedp.WaitVisible(show+" .nb-run"))

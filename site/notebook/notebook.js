@@ -117,13 +117,11 @@
     this.pre.parentNode.classList.add("nb-editing");
     this.pre.parentNode.appendChild(area);
     this.area = area;
-    var fit = function () { area.style.height = "0"; area.style.height = Math.max(self.pre.scrollHeight, area.scrollHeight) + "px"; };
     area.addEventListener("input", function () {
       self.text = area.value;
       self.code.innerHTML = highlight(area.value);
       try { localStorage.setItem(storeKey(self.name), area.value); } catch (e) {}
       self.box.classList.toggle("nb-edited", area.value !== self.original);
-      fit();
     });
     area.addEventListener("scroll", function () { self.pre.scrollLeft = area.scrollLeft; });
     area.addEventListener("keydown", function (e) {
@@ -133,8 +131,7 @@
         if (!document.execCommand("insertText", false, "\t")) area.setRangeText("\t", area.selectionStart, area.selectionEnd, "end");
       } else if (e.key === "Escape") area.blur();
     });
-    fit();
-    area.focus();
+    area.focus(); // over the highlighted code, which sizes it (inset 0)
   };
   Cell.prototype.reset = function () {
     try { localStorage.removeItem(storeKey(this.name)); } catch (e) {}
@@ -227,14 +224,14 @@
     var box = this.box;
     box.className = box.className.replace(/\bcell-(pass|fail|skip|norun)\b/, "cell-" + ev.Action);
     var head = this.head();
+    var meta = head.querySelector(".cell-meta");
+    if (!meta) { meta = el("span", "cell-meta"); head.insertBefore(meta, this.bar); }
     var badge = head.querySelector(".badge");
-    if (!badge) { badge = el("span"); head.insertBefore(badge, head.querySelector(".cell-meta")); }
+    if (!badge) { badge = el("span"); head.insertBefore(badge, meta); }
     badge.className = "badge badge-" + ev.Action;
     badge.textContent = ev.Action;
-    var meta = head.querySelector(".cell-meta");
-    if (!meta) { meta = el("span", "cell-meta"); head.insertBefore(meta, head.querySelector(".nb-bar")); }
     meta.textContent = (ev.Engine || "") + (ev.Routed ? ": " + ev.Routed : "") + " · " + formatSeconds(ev.Elapsed || 0);
-    this.setStatus(ev.Action, ev.FailKind === "interrupted" ? "stopped" : ev.Action === "pass" ? "output as in the chapter" : ev.Action);
+    this.setStatus(ev.Action, ev.FailKind === "interrupted" ? "stopped" : ev.Action === "pass" ? "passed" : ev.Action);
     if (ev.Error) box.append(el("pre", "cell-error" + (ev.Action === "pass" ? " expected" : ""), ev.Error));
     if (ev.Problems && ev.Problems.length) {
       var d = el("details", "problems");
@@ -257,7 +254,7 @@
     this.box.insertBefore(note, this.box.querySelector(".highlight"));
   };
   function formatSeconds(s) {
-    return s >= 1 ? s.toFixed(2) + "s" : Math.round(s * 1000) + "ms";
+    return s >= 1 ? s.toFixed(2) + "s" : s > 0 ? Math.round(s * 1000) + "ms" : "< 10ms"; // Elapsed is in hundredths, as go test's
   }
 
   for (var i = 0; i < boxes.length; i++) {
