@@ -50,9 +50,15 @@ type Kernel struct {
 }
 
 // NewKernel returns the kernel of the chapter at path; nothing starts
-// before the first Run. opts.Progress and opts.Update are ignored.
+// before the first Run. opts.Progress, opts.Update and opts.Run are
+// ignored, and engine both runs as auto: the page shows one run, the
+// one auto would give (both's second run, under the toolchain, is for
+// verifying chapters: go test ./...).
 func NewKernel(path string, opts Options) *Kernel {
 	opts.Progress, opts.Update, opts.Run = nil, false, nil
+	if opts.Engine == "both" {
+		opts.Engine = "auto"
+	}
 	k := &Kernel{path: path, opts: opts}
 	k.opts.Output = func(stream string, p []byte) {
 		k.sinkMu.Lock()

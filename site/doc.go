@@ -11,8 +11,9 @@ browser's localStorage; the chapter file is never written. The static
 build (public/) has no run controls: each cell says how to get them. The
 server (Notebook) runs a cell in its chapter's kernel (runner.Kernel, see
 package runner): exactly as the runner runs it (the rewrite, engine
-routing, timeout, memory and output caps), fragments in the chapter's
-live session, into which the earlier fragments are replayed once.
+routing, timeout, memory and output caps; -engine=both runs as auto
+there: the page shows one run), fragments in the chapter's live session,
+into which the earlier fragments are replayed once.
 
 The contract, which the page's script (notebook/notebook.js) and the
 tests use:
