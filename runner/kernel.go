@@ -149,10 +149,11 @@ func (k *Kernel) Run(ctx context.Context, name, code string, emit func(report.Ev
 	out.emit(report.Event{Action: report.ActionOutput, Output: "=== RUN   " + name + "\n"})
 	res := k.execute(ctx, &edited, out)
 	if !edited.Program && res.FailKind == "" {
-		stale := k.stale(c, code)
+		// The session holds the edit now: the later fragments that use
+		// what it changed are stale, and the cell is not replayed.
+		out.stale = k.stale(c, code)
 		k.ran[name] = code
-		defer func() { k.replayed = max(k.replayed, k.index(c)+1) }()
-		out.stale = stale
+		k.replayed = max(k.replayed, k.index(c)+1)
 	}
 	out.finish(k.ch, &edited, res)
 	return nil

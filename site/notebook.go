@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"embed"
 	"encoding/hex"
 	"encoding/json"
@@ -167,7 +168,7 @@ func (n *Notebook) endpoint(w http.ResponseWriter, r *http.Request) {
 		n.refuse(w, r, http.StatusMethodNotAllowed, "only POST")
 		return
 	}
-	if tok := r.Header.Get("X-Book-Token"); n.Token == "" || len(tok) != len(n.Token) || tok != n.Token {
+	if tok := r.Header.Get("X-Book-Token"); n.Token == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(n.Token)) != 1 {
 		n.refuse(w, r, http.StatusForbidden, "missing or wrong X-Book-Token")
 		return
 	}
