@@ -227,3 +227,22 @@ func TestStaticBuildHasNoRunControls(t *testing.T) {
 	_, err = os.Stat(filepath.Join(out, "assets", "notebook.js"))
 	assert.True(t, os.IsNotExist(err), "the notebook's script is served, not built")
 }
+
+// TestServeLoopbackOnly: -serve refuses a non-loopback -addr, before
+// building, unless -allow-remote, which warns.
+func TestServeLoopbackOnly(t *testing.T) {
+	cfg := commandBook(t, "# Hello\n")
+	var stdout, stderr strings.Builder
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second) // a server that starts ends
+	defer cancel()
+	code := Command(ctx, []string{"-config", cfg, "-norun", "-cache", "", "-serve", "-addr", "0.0.0.0:0"}, noRun(t), &stdout, &stderr)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr.String(), "-addr 0.0.0.0:0 is not a loopback address")
+	assert.NotContains(t, stderr.String(), "pages into", "refused before the build")
+
+	c := &command{addr: "0.0.0.0:0", allowRemote: true, stderr: &stderr}
+	require.NoError(t, c.checkAddr())
+	assert.Contains(t, stderr.String(), "warning: -allow-remote")
+	c = &command{addr: "127.0.0.1:8000", stderr: &stderr}
+	require.NoError(t, c.checkAddr())
+}
