@@ -61,6 +61,21 @@ type stream struct {
 	segs    []*segment // the output since each fence, oldest first
 	closed  bool
 	changed chan struct{} // closed and replaced at every change
+	// tap, if set, is told of every byte kept in the segment that
+	// tapFence opened, as it arrives (the notebook streams a cell's
+	// output with it: see tapAt). It is called with mu held.
+	tapFence string
+	tap      func([]byte)
+}
+
+// tapAt streams to fn, from now on, what is kept of the segment that
+// fence opens ("" for what comes before any fence); fn nil stops it. fn
+// is called as the bytes arrive, with the stream locked: it must not
+// block.
+func (s *stream) tapAt(fence string, fn func([]byte)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tapFence, s.tap = fence, fn
 }
 
 // A segment is the output that followed a fence.
@@ -162,6 +177,9 @@ func (s *stream) add(b []byte) {
 		seg.truncated = true
 	}
 	seg.data = append(seg.data, b...)
+	if s.tap != nil && len(b) > 0 && seg.fence == s.tapFence {
+		s.tap(b)
+	}
 }
 
 // index returns the position of the segment the fence opened, or -1.

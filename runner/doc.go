@@ -840,6 +840,29 @@ chapter's result Engine and, when it failed by its own problems, Problems.
 A cell named expect, or with a slash in its name, reads to these tools as
 the expectations' test or as a subtest.
 
+# The notebook
+
+The site's preview server (go run ./cmd/site -serve) lets a reader edit
+a cell in the page and run it (package site documents the page and its
+HTTP contract). A Kernel is a chapter's live session for it: Run runs one
+cell with the edited code in place of the chapter's, as RunChapter runs
+that cell (the rewrite, the routing under the engine the site was given,
+the cell's timeout, the memory and output caps), and tells its events as
+the run goes, in the JSON event schema above: run, the output in chunks as
+the cell writes them (Options.Output taps the capture: a chunk is one
+write, not a line), then its problems, go test's last line and the result,
+verified against the chapter's golden output, with the notebook's fields
+Spans and Stale. A fragment runs in the kernel's session: the first time,
+the chapter's earlier fragments that have not run in it are replayed,
+once, their output discarded. Ending the run's context kills the process
+that runs the cell at once (the interpreter's worker, the toolchain's
+program; kind interrupted), and the next run rebuilds the session, as
+after a timeout; Restart discards the session. When an edited fragment
+changes what a name is (a func, type, var or const it declares, a
+variable it assigns at top level, read with go/parser), the later
+fragments whose code uses the name are stale (Stale), and in turn those
+that use what a stale one declares.
+
 # Continuous integration
 
 -junit FILE also writes a JUnit XML report, made from the events above

@@ -46,6 +46,11 @@ type Options struct {
 	// Progress, if set, is told of each cell as it is done and of the
 	// timing expectations; Command prints them through package report.
 	Progress func(Progress)
+	// Output, if set, is told of what a cell writes to its standard
+	// output and error ("stdout", "stderr") as it is written, within the
+	// output cap; the runs that rebuild a session are not told. The
+	// notebook (Kernel) streams it into the page. It must not block.
+	Output func(stream string, p []byte)
 
 	// WorkerCmd is the executable started as the worker; by default the
 	// running program itself, which must call MaybeWorker early.

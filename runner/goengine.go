@@ -457,6 +457,9 @@ func (e *goEngine) run(ctx context.Context, c *chapter.Cell, bin string, fenced 
 	if fenced {
 		p.fence = fence(e.nonce, 0, "fragment")
 	}
+	if out := e.opts.Output; out != nil {
+		defer tapStreams(p.stdout, p.stderr, p.fence, out)()
+	}
 	defer os.Remove(p.spansFile)
 	defer os.Remove(p.fenceFile)
 	if !c.Program {

@@ -51,6 +51,8 @@ type interpEngine struct {
 	seq     int
 	starts  int // workers started, for tests
 	replays int // fragments run again to rebuild a session, for tests
+
+	rebuild bool // a session is being rebuilt: its output is not told to Options.Output (kernel.go)
 }
 
 func newInterpEngine(ch *chapter.Chapter, opts *Options) (*interpEngine, error) {
@@ -169,6 +171,8 @@ func (e *interpEngine) start(ctx context.Context, replay bool) (*workerProc, err
 	if !replay {
 		return w, nil
 	}
+	e.rebuild = true
+	defer func() { e.rebuild = false }()
 	for i, c := range e.session {
 		e.replays++
 		res, resp := e.exec(ctx, w, c, e.pieces[i])
@@ -194,6 +198,9 @@ func (e *interpEngine) exec(ctx context.Context, w *workerProc, c *chapter.Cell,
 		req.Chunks = pieces
 	}
 	res := newResult(c, e.Name())
+	if out := e.opts.Output; out != nil && !e.rebuild {
+		defer tapStreams(w.stdout, w.stderr, fence(w.nonce, seq, "start"), out)()
+	}
 	if err := w.send(&req); err != nil {
 		res.FailKind, res.Error = chapter.FailCrash, "the worker is gone: "+err.Error()
 		return res, nil

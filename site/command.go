@@ -27,6 +27,11 @@ type command struct {
 	config, engine, cacheDir, out, addr string
 	noRun, serve                        bool
 	stderr                              io.Writer // progress and diagnostics
+
+	// The notebook's (notebook.go): -allow-remote lets -addr be other
+	// than loopback; docs is the docs_dir, where it finds chapters.
+	allowRemote bool
+	docs        string
 }
 
 // Command is the site command (cmd/site): it parses the arguments (without
@@ -48,6 +53,7 @@ func Command(ctx context.Context, args []string, newRun func(engine string) RunF
 	fs.StringVar(&c.out, "o", "", "write the site into `dir` instead of site_dir")
 	fs.BoolVar(&c.serve, "serve", false, "serve the site, rebuild on change and reload open pages")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8000", "the `address` -serve listens on")
+	fs.BoolVar(&c.allowRemote, "allow-remote", false, "let -addr be other than loopback: whoever reaches it can run code as you")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: go run ./cmd/site [flags]\n")
 		fs.PrintDefaults()
@@ -93,9 +99,13 @@ func (c *command) run(ctx context.Context, newRun func(engine string) RunFunc) e
 			ropts.Cache = &Cache{Dir: c.cacheDir, Engine: c.engine}
 		}
 	}
+	c.docs = cfg.DocsPath()
 	build := func() error { return c.build(ctx, cfg, ropts) }
 	if !c.serve {
 		return build()
+	}
+	if err := c.checkAddr(); err != nil { // before the build, which takes a while
+		return err
 	}
 	if err := build(); err != nil && !errors.Is(err, errCheck) {
 		return err
@@ -194,7 +204,9 @@ func (c *command) listen(ctx context.Context, srv *Server) error {
 	}
 	fmt.Fprintf(c.stderr, "site: serving http://%s/\n", ln.Addr())
 	go srv.Run(ctx)
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	handler, closeNotebook := c.notebook(srv, ln.Addr().String())
+	defer closeNotebook()
+	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		hs.Close()

@@ -9,7 +9,9 @@
 // interpreter version, so unchanged chapters are not run again. With -norun
 // nothing runs and pages show the golden outputs written in the chapters.
 // With -serve the site is served locally, rebuilt when a chapter or
-// mkdocs.yml changes, and open pages reload.
+// mkdocs.yml changes, and open pages reload; its pages are a notebook
+// whose cells the reader edits and runs (see package site), on loopback
+// only unless -allow-remote.
 //
 // Exit status: 0 built, 1 a check failed (a broken link, a failing cell;
 // the site is still written), 2 a usage or infrastructure error. The
@@ -29,10 +31,17 @@ import (
 
 func main() {
 	runner.MaybeWorker()
+	site.NewKernel = newKernel
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := site.Command(ctx, os.Args[1:], runChapter, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// newKernel gives -serve's notebook the runner's live session of a
+// chapter, with the engine -engine names.
+func newKernel(path, engine string) site.Kernel {
+	return runner.NewKernel(path, runner.Options{Engine: engine})
 }
 
 // runChapter is where the cells' results come from: the runner, with the
