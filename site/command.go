@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concurrency101/book/runner/cellcache"
 	"github.com/concurrency101/book/runner/chapter"
 	"github.com/concurrency101/book/runner/report"
 	"github.com/concurrency101/book/runner/timing"
@@ -44,7 +45,7 @@ func Command(ctx context.Context, args []string, newRun func(engine string) RunF
 	fs.StringVar(&c.config, "config", "mkdocs.yml", "the MkDocs configuration `file`")
 	fs.BoolVar(&c.noRun, "norun", false, "do not run cells: show code and golden outputs")
 	fs.StringVar(&c.engine, "engine", "auto", "the runner's engine: auto, yaegi, go or both")
-	fs.StringVar(&c.cacheDir, "cache", ".cache/site", "the `directory` of cached chapter reports (empty: no cache)")
+	fs.StringVar(&c.cacheDir, "cache", ".cache/site", "the `directory` of cached cell results and timing verdicts (empty: no cache)")
 	fs.StringVar(&c.out, "o", "", "write the site into `dir` instead of site_dir")
 	fs.BoolVar(&c.serve, "serve", false, "serve the site, rebuild on change and reload open pages")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8000", "the `address` -serve listens on")
@@ -90,7 +91,7 @@ func (c *command) run(ctx context.Context, newRun func(engine string) RunFunc) e
 	if !c.noRun {
 		ropts.Run = newRun(c.engine)
 		if c.cacheDir != "" {
-			ropts.Cache = &Cache{Dir: c.cacheDir, Engine: c.engine}
+			ropts.Cache = &cellcache.Cache{Dir: filepath.Join(c.cacheDir, "results"), Engine: c.engine, Log: c.stderr}
 		}
 	}
 	build := func() error { return c.build(ctx, cfg, ropts) }
