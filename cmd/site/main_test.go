@@ -37,5 +37,6 @@ func TestRunCells(t *testing.T) {
 	assert.Contains(t, string(out), `<pre>&lt;hi&gt;</pre>`)
 	stderr.Reset()
 	require.Equal(t, 0, site.Command(context.Background(), []string{"-config", cfg, "-cache", cache}, runChapter, &stdout, &stderr), stderr.String())
-	assert.Contains(t, stderr.String(), "(cached)")
+	assert.Contains(t, stderr.String(), ", 1 from the cache, 0 computed)", "the cell's result comes from the cache")
+	assert.DirExists(t, filepath.Join(cache, "results", "cells"))
 }
