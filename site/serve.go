@@ -76,7 +76,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, root)
 		return
 	}
+	// Revalidated by an ETag of the size and the modification time in
+	// nanoseconds: Last-Modified, whose unit is the second, would keep
+	// the page of an edit made in the same second as the one before.
 	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("ETag", fmt.Sprintf(`"%x-%x"`, st.Size(), st.ModTime().UnixNano()))
 	http.ServeContent(w, r, path.Base(name), st.ModTime(), f)
 }
 
