@@ -265,6 +265,25 @@ func TestRunChaptersCache(t *testing.T) {
 	assert.Contains(t, reps, "a.md")
 	assert.Contains(t, log.String(), "a.md: ok (")
 	assert.Contains(t, log.String(), ", 0 from the cache, 0 computed)")
+
+	// -serve keeps the last reports: an unchanged chapter does not go to
+	// the runner again; an edited one, or one whose timing record changed, does.
+	opts.Last = &LastReports{}
+	_, err = RunChapters(context.Background(), cfg, opts)
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	reps, err = RunChapters(context.Background(), cfg, opts)
+	require.NoError(t, err)
+	assert.Len(t, got, 2, "unchanged: the last report")
+	assert.Contains(t, reps, "a.md")
+	require.NoError(t, os.WriteFile(filepath.Join(docs, "a.md"), []byte("Prose.\n\n```go\npackage main\n```\n"), 0o644))
+	_, err = RunChapters(context.Background(), cfg, opts)
+	require.NoError(t, err)
+	assert.Len(t, got, 3, "edited: to the runner")
+	require.NoError(t, os.WriteFile(filepath.Join(docs, "a.timings.json"), []byte(`{"records":[]}`), 0o644))
+	_, err = RunChapters(context.Background(), cfg, opts)
+	require.NoError(t, err)
+	assert.Len(t, got, 4, "a new timing record: to the runner")
 }
 
 func TestTimelineSVG(t *testing.T) {

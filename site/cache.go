@@ -12,6 +12,7 @@ import (
 	"github.com/concurrency101/book/runner/cellcache"
 	"github.com/concurrency101/book/runner/chapter"
 	"github.com/concurrency101/book/runner/report"
+	"github.com/concurrency101/book/runner/timing"
 )
 
 // RunFunc runs the cells of the chapter at path and returns its report,
@@ -26,6 +27,35 @@ type RunOptions struct {
 	Run   RunFunc          // nil: no chapter is run
 	Cache *cellcache.Cache // nil: no cache
 	Log   io.Writer
+	// Last, if set, keeps each chapter's report with the text it was made
+	// from (the chapter and its timing record): a chapter whose text is
+	// unchanged keeps its report without going to the runner, so that a
+	// rebuild of -serve runs the edited chapter only, and a failing cell
+	// elsewhere (not cached) does not run again at every edit.
+	Last *LastReports
+}
+
+// LastReports are the reports of the previous RunChapters; see RunOptions.
+type LastReports struct {
+	text    map[string]string
+	reports map[string]*report.Report
+}
+
+func (l *LastReports) get(f, text string) *report.Report {
+	if l == nil || l.text[f] != text {
+		return nil
+	}
+	return l.reports[f]
+}
+
+func (l *LastReports) put(f, text string, r *report.Report) {
+	if l == nil {
+		return
+	}
+	if l.text == nil {
+		l.text, l.reports = map[string]string{}, map[string]*report.Report{}
+	}
+	l.text[f], l.reports[f] = text, r
 }
 
 // RunChapters returns the report of every Markdown page of the config that
@@ -60,6 +90,12 @@ func RunChapters(ctx context.Context, cfg *Config, opts RunOptions) (map[string]
 			fmt.Fprintf(log, "site: %s: not run\n", p)
 			continue
 		}
+		rec, _ := os.ReadFile(timing.TimingsPath(p))
+		text := string(src) + "\x00" + string(rec)
+		if r := opts.Last.get(f, text); r != nil {
+			reports[f] = r
+			continue
+		}
 		var before cellcache.Stats
 		if opts.Cache != nil {
 			before = opts.Cache.Stats()
@@ -73,6 +109,9 @@ func RunChapters(ctx context.Context, cfg *Config, opts RunOptions) (map[string]
 			}
 		}
 		reports[f] = r
+		if err == nil {
+			opts.Last.put(f, text, r)
+		}
 		status := "ok"
 		if r.Failed() {
 			status = "FAIL"

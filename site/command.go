@@ -28,6 +28,7 @@ type command struct {
 	config, engine, cacheDir, out, addr string
 	noRun, serve                        bool
 	stderr                              io.Writer // progress and diagnostics
+	highlightsLoaded                    bool      // a rebuild keeps them in memory
 }
 
 // Command is the site command (cmd/site): it parses the arguments (without
@@ -98,6 +99,7 @@ func (c *command) run(ctx context.Context, newRun func(engine string) RunFunc) e
 	if !c.serve {
 		return build()
 	}
+	ropts.Last = &LastReports{} // a rebuild runs the chapters that changed
 	if err := build(); err != nil && !errors.Is(err, errCheck) {
 		return err
 	} else if err != nil {
@@ -123,8 +125,9 @@ func (c *command) build(ctx context.Context, cfg *Config, ropts RunOptions) erro
 			return runErr
 		}
 	}
-	if c.cacheDir != "" {
+	if c.cacheDir != "" && !c.highlightsLoaded {
 		LoadHighlights(c.cacheDir)
+		c.highlightsLoaded = true
 	}
 	s, err := Build(Options{Config: cfg, Reports: reports, LiveReload: c.serve})
 	if s == nil {

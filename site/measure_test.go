@@ -56,8 +56,10 @@ func TestMeasureReload(t *testing.T) {
 		t.Logf("%s: %v (%d results and verdicts computed; failed checks: %v)", what, d.Round(100*time.Millisecond), n, err != nil)
 		return d
 	}
-	build("full build, empty cache")
-	build("build, warm cache")
+	t.Run("builds", func(t *testing.T) {
+		build("full build, empty cache")
+		build("build, warm cache")
+	})
 
 	cpu := filepath.Join(dir, "chapters", "cpu.md")
 	orig, err := os.ReadFile(cpu)
@@ -66,13 +68,13 @@ func TestMeasureReload(t *testing.T) {
 	require.Contains(t, string(orig), line)
 
 	t.Run("site -serve", func(t *testing.T) {
-		ctx := browser(t)
+		ctx := browserFor(t, 10*time.Minute)
 		var log syncBuffer
 		cmd := site("-serve", "-addr", freeAddr(t))
 		cmd.Stderr = &log
 		require.NoError(t, cmd.Start())
 		defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
-		url := serveLog(t, &log, 5*time.Minute)
+		url := serveLog(t, &log, 15*time.Minute) // without the builds above, it runs every cell first
 		ds := reloads(t, ctx, url+"/cpu.html", 10, proseEdit(t, cpu, "site"))
 		t.Logf("site -serve, prose edit of cpu.md to reload: median %v of %v", median(ds).Round(time.Millisecond), ds)
 		cs := reloads(t, ctx, url+"/cpu.html", 3, func(i int) string {
@@ -87,7 +89,7 @@ func TestMeasureReload(t *testing.T) {
 
 	t.Run("mkdocs serve", func(t *testing.T) {
 		mk := mkdocsBinary(t)
-		ctx := browser(t)
+		ctx := browserFor(t, 10*time.Minute)
 		addr := freeAddr(t)
 		cmd := exec.Command(mk, "serve", "--dev-addr", addr)
 		cmd.Dir = dir
@@ -95,13 +97,15 @@ func TestMeasureReload(t *testing.T) {
 		cmd.Stdout, cmd.Stderr = &log, &log
 		require.NoError(t, cmd.Start())
 		defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
-		url := "http://" + addr
+		// mkdocs serve serves under site_url's path (/book/): "/" redirects there.
+		var url string
 		require.Eventually(t, func() bool {
-			resp, err := http.Get(url + "/cpu.html")
+			resp, err := http.Get("http://" + addr + "/")
 			if err != nil {
 				return false
 			}
 			resp.Body.Close()
+			url = strings.TrimSuffix(resp.Request.URL.String(), "/")
 			return resp.StatusCode == 200
 		}, 5*time.Minute, 100*time.Millisecond, "mkdocs serve did not start:\n%s", &log)
 		ds := reloads(t, ctx, url+"/cpu.html", 10, proseEdit(t, cpu, "mkdocs"))
@@ -118,4 +122,3 @@ func freeAddr(t *testing.T) string {
 	defer ln.Close()
 	return ln.Addr().String()
 }
-

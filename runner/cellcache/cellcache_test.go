@@ -228,3 +228,34 @@ func TestExpectationCache(t *testing.T) {
 	assert.Equal(t, before.Stale+1, cache.Stats().Stale, "a truncated verdict is stale")
 	assert.NoFileExists(t, file, "and removed")
 }
+
+// TestCellCacheGoEngine: under the toolchain too, an edited fragment runs
+// in the session the cached fragments before it made.
+func TestCellCacheGoEngine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds every cell with the Go toolchain")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ch.md")
+	cache := &cellcache.Cache{Dir: filepath.Join(dir, "cache"), Engine: "go"}
+	run := func(b bookText) (*report.Report, cellcache.Stats) {
+		t.Helper()
+		require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+		before := cache.Stats()
+		rep, err := runner.RunChapter(context.Background(), path, &runner.Options{Cache: cache, Engine: "go", Short: true})
+		require.NoError(t, err)
+		return rep, delta(before, cache.Stats())
+	}
+	base := bookText{prose: "Prose.", add: "10"}
+	_, st := run(base)
+	assert.Equal(t, int64(4), st.Stores)
+	edited := base
+	edited.add = "20"
+	rep, st := run(edited)
+	assert.Equal(t, int64(2), st.Hits)
+	assert.Equal(t, int64(2), st.Misses)
+	assert.Equal(t, "f2 21\n", rep.Result("f2").Stdout)
+	assert.Equal(t, "f3 21\n", rep.Result("f3").Stdout)
+	assert.Equal(t, "go", rep.Result("f3").Engine)
+	assert.False(t, rep.Failed())
+}
