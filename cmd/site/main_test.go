@@ -18,9 +18,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// TestRunCells runs a real chapter through the runner and caches its
-// report: the wiring this command adds to site.Command (whose flags and
-// exit codes site's tests check).
+// TestRunCells runs a real chapter through the runner, which caches its
+// cell's result, and a second build takes it from the cache: the wiring
+// this command adds to site.Command (whose flags and exit codes site's
+// tests check).
 func TestRunCells(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "docs"), 0o755))
