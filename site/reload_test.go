@@ -22,7 +22,7 @@ import (
 // the time from each write to the text on the screen.
 func reloads(t *testing.T, ctx context.Context, url string, n int, edit func(i int) string) []time.Duration {
 	t.Helper()
-	do(t, ctx, chromedp.Navigate(url), chromedp.WaitVisible("h1"))
+	do(t, ctx, chromedp.Navigate(url), chromedp.WaitReady("body"))
 	time.Sleep(300 * time.Millisecond) // the reload script has asked for the build number
 	var ds []time.Duration
 	for i := range n {
