@@ -37,6 +37,9 @@ type routing struct {
 	pending []adoptee     // fragments the interpreter ran and the go engine has not seen
 	marks   []string      // with -update, the cells to mark engine="go"
 	noted   bool          // the chapter's error says that the toolchain cannot run
+	// yaegiPending are fragments restored from the cache that the
+	// interpreter's session must hold before it runs another (cached.go).
+	yaegiPending []*chapter.Cell
 }
 
 // An adoptee is a fragment the interpreter ran without failing, which the
@@ -104,6 +107,12 @@ func (r *chapterRun) onYaegi(c *chapter.Cell) (*chapter.Result, error) {
 	e, err := r.engineFor("yaegi")
 	if err != nil {
 		return nil, err
+	}
+	if ie, ok := e.(*interpEngine); ok {
+		for _, p := range r.yaegiPending {
+			ie.adopt(p)
+		}
+		r.yaegiPending = nil
 	}
 	return e.Run(r.ctx, c)
 }

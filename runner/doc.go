@@ -768,6 +768,40 @@ cell is neither marked nor written. Timed runs (Timing expectations) run
 each cell under the engine that ran it, and the timing record is that
 engine's.
 
+# Cached results
+
+With Options.Cache (package [github.com/concurrency101/book/runner/cellcache];
+cmd/site uses it, in .cache/site/results, for a build and for -serve), a
+cell whose inputs did not change since a run in which it passed is not
+run: its stored result is verified against the chapter as it stands
+(golden outputs, fails=) as a fresh one would be, so that editing an
+output block is checked without running anything. A cell's key holds its
+code and info string, for a fragment also the code and info strings of
+the chapter's earlier fragments (its session), the chapter's path, the
+engine, and the tools: the Go version the runner was built with, the go
+command's, the interpreter's, the report format and the SHA-256 of the
+running executable (the runner's own build, with every module it links).
+Not the cell's line: prose written above a cell keeps it cached, unless
+its result quotes a position in the chapter (a compile error, a race
+report), which then runs again. A fragment restored from the cache stays
+in the session: the interpreter replays it into the worker before the
+next fragment it runs, and the toolchain assembles it into that
+fragment's program, so editing fragment k runs k and the later fragments
+of the session, and nothing else. Results that failed are not stored: a
+failing cell runs every time.
+
+A timing expectation's verdict is kept under the key of its text, the
+keys of the cells it times, the chapter's timing record and the machine
+(CPU count, GOMAXPROCS, CPU model, OS, architecture, host name); an ok
+verdict expires after a day, an inconclusive one after an hour, and a
+failed or skipped one is never kept. Expectations checked under two
+engines (-engine=both, for cells the interpreter runs) are not cached.
+-update uses no cache: it must measure what it writes.
+
+A cache entry that does not decode (a torn or truncated file), holds
+another key or format, or names another cell is removed and its result
+computed again, never shown. Entries are replaced atomically.
+
 # JSON events
 
 With -json the command prints, instead of the text report, the events of

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/concurrency101/book/runner/chapter"
+	"github.com/concurrency101/book/runner/timing"
 )
 
 // An Engine runs the cells of one chapter, in order. The interpreter engine
@@ -52,9 +53,34 @@ type Options struct {
 	// notebook (Kernel) streams it into the page. It must not block.
 	Output func(stream string, p []byte)
 
+	// Cache, if set, gives the results of cells and the verdicts of
+	// timing expectations that an earlier run found for the same inputs
+	// (package cellcache): a cell it has is verified, not run again, and
+	// what runs and passes is stored in it. Not used with Update.
+	Cache ResultCache
+
 	// WorkerCmd is the executable started as the worker; by default the
 	// running program itself, which must call MaybeWorker early.
 	WorkerCmd string
+}
+
+// A ResultCache keeps cell results and timing verdicts between runs
+// (package cellcache implements it). Result returns a cell's result as
+// the engine produced it, before verification; PutResult is given a
+// verified result that passed.
+type ResultCache interface {
+	Result(ch *chapter.Chapter, c *chapter.Cell) (*chapter.Result, bool)
+	PutResult(ch *chapter.Chapter, c *chapter.Cell, res *chapter.Result)
+	Expectation(ch *chapter.Chapter, x *chapter.Expectation) (*timing.ExpectResult, *timing.Machine, bool)
+	PutExpectation(ch *chapter.Chapter, x *chapter.Expectation, res *timing.ExpectResult, m *timing.Machine)
+}
+
+// cache is the cache a run uses: none with Update, which must measure.
+func (o *Options) cache() ResultCache {
+	if o.Update {
+		return nil
+	}
+	return o.Cache
 }
 
 func (o *Options) timeout(c *chapter.Cell) time.Duration {

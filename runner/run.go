@@ -149,6 +149,10 @@ type chapterRun struct {
 	failed  map[string]error           // engines that could not start, by name
 	routing                            // which engine runs which cell (differ.go)
 	broke   *chapter.Cell              // the fragment that broke the session (session.go)
+	// expCached are the verdicts of timing expectations restored from
+	// the cache, expMachine where they were measured (cached.go).
+	expCached  []*timing.ExpectResult
+	expMachine *timing.Machine
 }
 
 // engineFor returns the named engine, started on first use; an engine
@@ -212,18 +216,26 @@ func (r *chapterRun) runCell(c *chapter.Cell) (*chapter.Result, error) {
 	if res := r.sessionSkip(c); res != nil {
 		return res, nil
 	}
-	res, err := r.execute(c)
-	if r.ctx.Err() != nil {
-		return nil, r.ctx.Err()
-	}
-	if err != nil {
-		return nil, err
+	res := r.restore(c)
+	fresh := res == nil
+	if fresh {
+		var err error
+		res, err = r.execute(c)
+		if r.ctx.Err() != nil {
+			return nil, r.ctx.Err()
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	if res.Status == "" { // not already failed for want of an engine
 		chapter.Verify(r.ch.Path, c, res)
 		r.compareEngines(c, res)
 	}
 	r.noteSession(c, res)
+	if cache := r.opts.cache(); fresh && cache != nil {
+		cache.PutResult(r.ch, c, res)
+	}
 	return res, nil
 }
 
@@ -278,6 +290,9 @@ func (r *chapterRun) checkTimings() error {
 	if r.opts.engine() == "both" && engines[0] != "go" {
 		engines = append(engines, "go")
 	}
+	if len(engines) == 1 { // verdicts of two engines are not cached
+		exps = r.cachedExpects(exps)
+	}
 	for _, name := range engines {
 		if err := r.checkTimingsWith(name, exps, len(engines) > 1); err != nil {
 			return err
@@ -307,10 +322,15 @@ func (r *chapterRun) checkTimingsWith(engine string, exps []*chapter.Expectation
 		}
 		return res, err
 	}
-	res, m, err := timing.Check(r.ctx, r.ch, exps, r.results, run, topts)
-	if err != nil {
-		return err
+	var res []*timing.ExpectResult
+	var m *timing.Machine
+	if len(exps) > 0 {
+		var err error
+		if res, m, err = timing.Check(r.ctx, r.ch, exps, r.results, run, topts); err != nil {
+			return err
+		}
 	}
+	res = r.mergeCached(exps, res, m)
 	if tagged {
 		for _, x := range res {
 			x.Engine = engine
@@ -319,6 +339,9 @@ func (r *chapterRun) checkTimingsWith(engine string, exps []*chapter.Expectation
 	r.rep.Expectations = append(r.rep.Expectations, res...)
 	if r.rep.Machine == nil {
 		r.rep.Machine = m
+	}
+	if r.rep.Machine == nil {
+		r.rep.Machine = r.expMachine
 	}
 	if m != nil {
 		existed := topts.Update && recordedEngine(r.ch.Path, topts.Engine)

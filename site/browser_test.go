@@ -28,10 +28,16 @@ const chromium = "/usr/bin/chromium"
 // browser starts a headless Chromium with a fresh profile, or skips.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	return browserFor(t, 60*time.Second)
+}
+
+// browserFor is browser, with the browser's whole life bounded by d.
+func browserFor(t *testing.T, d time.Duration) context.Context {
+	t.Helper()
 	if _, err := os.Stat(chromium); err != nil {
 		t.Skip("no " + chromium + " (apt-get install -y chromium): skipping browser tests")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
 	actx, acancel := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(chromium),

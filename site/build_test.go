@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concurrency101/book/runner/cellcache"
 	"github.com/concurrency101/book/runner/chapter"
 	"github.com/concurrency101/book/runner/report"
 	"github.com/concurrency101/book/runner/timing"
@@ -234,43 +236,54 @@ func TestServer(t *testing.T) {
 	require.Eventually(t, func() bool { _, v := get("/__version"); return v != v0 }, 5*time.Second, 10*time.Millisecond)
 }
 
-func TestCache(t *testing.T) {
+// TestRunChaptersCache: every chapter with cells goes to the runner with
+// the cache (the runner decides per cell what to take from it), pages
+// without cells do not, and the log says what came from the cache.
+func TestRunChaptersCache(t *testing.T) {
 	dir := t.TempDir()
 	docs := filepath.Join(dir, "docs")
 	require.NoError(t, os.MkdirAll(docs, 0o755))
-	write := func(s string) { require.NoError(t, os.WriteFile(filepath.Join(docs, "a.md"), []byte(s), 0o644)) }
-	write("```go\npackage main\n```\n")
+	require.NoError(t, os.WriteFile(filepath.Join(docs, "a.md"), []byte("```go\npackage main\n```\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(docs, "b.md"), []byte("no cells\n"), 0o644))
 	cfg, err := ParseConfig(filepath.Join(dir, "mkdocs.yml"), []byte("site_name: C\n"), nil)
 	require.NoError(t, err)
 
-	runs := 0
-	status := chapter.Pass
+	cache := &cellcache.Cache{Dir: filepath.Join(dir, ".cache"), Engine: "auto"}
+	var got []*cellcache.Cache
+	var log bytes.Buffer
 	opts := RunOptions{
-		Cache: &Cache{Dir: filepath.Join(dir, ".cache"), Engine: "yaegi"},
-		Run: func(ctx context.Context, path string) (*report.Report, error) {
-			runs++
-			return &report.Report{Chapter: path, Results: []*chapter.Result{{Cell: "L1", Status: status}}}, nil
+		Cache: cache,
+		Log:   &log,
+		Run: func(ctx context.Context, path string, c *cellcache.Cache) (*report.Report, error) {
+			got = append(got, c)
+			return &report.Report{Chapter: path, Results: []*chapter.Result{{Cell: "L1", Status: chapter.Pass}}}, nil
 		},
 	}
 	reps, err := RunChapters(context.Background(), cfg, opts)
 	require.NoError(t, err)
-	assert.Equal(t, 1, runs, "only the chapter with cells runs")
+	assert.Equal(t, []*cellcache.Cache{cache}, got, "only the chapter with cells runs, with the cache")
 	assert.Contains(t, reps, "a.md")
+	assert.Contains(t, log.String(), "a.md: ok (")
+	assert.Contains(t, log.String(), ", 0 from the cache, 0 computed)")
+
+	// -serve keeps the last reports: an unchanged chapter does not go to
+	// the runner again; an edited one, or one whose timing record changed, does.
+	opts.Last = &LastReports{}
 	_, err = RunChapters(context.Background(), cfg, opts)
 	require.NoError(t, err)
-	assert.Equal(t, 1, runs, "an unchanged chapter comes from the cache")
-
-	write("```go\npackage main\n```\n\nchanged\n")
-	status = chapter.Fail
-	_, _ = RunChapters(context.Background(), cfg, opts)
-	assert.Equal(t, 2, runs, "a changed chapter runs again")
-	_, _ = RunChapters(context.Background(), cfg, opts)
-	assert.Equal(t, 3, runs, "a failed report is not cached")
-
-	k := opts.Cache.Key([]byte("x"))
-	assert.NotEqual(t, k, (&Cache{Engine: "go"}).Key([]byte("x")), "the engine is part of the key")
-	assert.NotEqual(t, k, opts.Cache.Key([]byte("y")))
+	require.Len(t, got, 2)
+	reps, err = RunChapters(context.Background(), cfg, opts)
+	require.NoError(t, err)
+	assert.Len(t, got, 2, "unchanged: the last report")
+	assert.Contains(t, reps, "a.md")
+	require.NoError(t, os.WriteFile(filepath.Join(docs, "a.md"), []byte("Prose.\n\n```go\npackage main\n```\n"), 0o644))
+	_, err = RunChapters(context.Background(), cfg, opts)
+	require.NoError(t, err)
+	assert.Len(t, got, 3, "edited: to the runner")
+	require.NoError(t, os.WriteFile(filepath.Join(docs, "a.timings.json"), []byte(`{"records":[]}`), 0o644))
+	_, err = RunChapters(context.Background(), cfg, opts)
+	require.NoError(t, err)
+	assert.Len(t, got, 4, "a new timing record: to the runner")
 }
 
 func TestTimelineSVG(t *testing.T) {

@@ -2,110 +2,69 @@ package site
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"time"
 
+	"github.com/concurrency101/book/runner/cellcache"
 	"github.com/concurrency101/book/runner/chapter"
 	"github.com/concurrency101/book/runner/report"
+	"github.com/concurrency101/book/runner/timing"
 )
 
-// yaegiVersion is the interpreter version the cache keys use when the
-// binary's build information does not say (it does when the runner is linked).
-const yaegiVersion = "v0.16.1"
-
-// RunFunc runs the cells of the chapter at path and returns its report.
+// RunFunc runs the cells of the chapter at path and returns its report,
+// taking from cache (nil: none) the results of the cells and the timing
+// verdicts whose inputs did not change, and storing the new ones there.
 // cmd/site passes a function that calls runner.RunChapter; this package
 // does not import the runner, which links the interpreter.
-type RunFunc func(ctx context.Context, path string) (*report.Report, error)
-
-// A Cache stores chapter reports in a directory (.cache/site), one JSON file
-// per key, so that a chapter whose content has not changed is not run again.
-type Cache struct {
-	Dir    string
-	Engine string // part of the key: "yaegi", "go" or "both"
-}
-
-// Key is the cache key of a chapter: the SHA-256 of its content, the
-// engine, the Go version, the interpreter version and the version of what
-// a report records (report.Version).
-func (c *Cache) Key(content []byte) string {
-	h := sha256.New()
-	h.Write(content)
-	fmt.Fprintf(h, "\x00engine=%s\x00go=%s\x00yaegi=%s\x00report=%d", c.Engine, runtime.Version(), interpreterVersion(), report.Version)
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-func interpreterVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, d := range bi.Deps {
-			if d.Path == "github.com/traefik/yaegi" {
-				return d.Version
-			}
-		}
-	}
-	return yaegiVersion
-}
-
-// Get returns the cached report for a key, or nil.
-func (c *Cache) Get(key string) *report.Report {
-	b, err := os.ReadFile(filepath.Join(c.Dir, key+".json"))
-	if err != nil {
-		return nil
-	}
-	var r report.Report
-	if json.Unmarshal(b, &r) != nil {
-		return nil
-	}
-	return &r
-}
-
-// Put stores a report under a key, atomically.
-func (c *Cache) Put(key string, r *report.Report) error {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(c.Dir, "tmp-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(c.Dir, key+".json"))
-}
+type RunFunc func(ctx context.Context, path string, cache *cellcache.Cache) (*report.Report, error)
 
 // RunOptions configures RunChapters.
 type RunOptions struct {
-	Run   RunFunc // nil: no chapter is run, only cached reports are used
-	Cache *Cache  // nil: no cache
+	Run   RunFunc          // nil: no chapter is run
+	Cache *cellcache.Cache // nil: no cache
 	Log   io.Writer
+	// Last, if set, keeps each chapter's report with the text it was made
+	// from (the chapter and its timing record): a chapter whose text is
+	// unchanged keeps its report without going to the runner, so that a
+	// rebuild of -serve runs the edited chapter only, and a failing cell
+	// elsewhere (not cached) does not run again at every edit.
+	Last *LastReports
+}
+
+// LastReports are the reports of the previous RunChapters; see RunOptions.
+type LastReports struct {
+	text    map[string]string
+	reports map[string]*report.Report
+}
+
+func (l *LastReports) get(f, text string) *report.Report {
+	if l == nil || l.text[f] != text {
+		return nil
+	}
+	return l.reports[f]
+}
+
+func (l *LastReports) put(f, text string, r *report.Report) {
+	if l == nil {
+		return
+	}
+	if l.text == nil {
+		l.text, l.reports = map[string]string{}, map[string]*report.Report{}
+	}
+	l.text[f], l.reports[f] = text, r
 }
 
 // RunChapters returns the report of every Markdown page of the config that
-// has Go cells, keyed by its path relative to docs_dir: from the cache when
-// the chapter is unchanged, else by running it (and caching a report that
-// did not fail, so a flaky failure is retried next time). Progress goes to
-// opts.Log. A chapter that could not be run is an error; its page is built
-// without outputs.
+// has Go cells, keyed by its path relative to docs_dir. Each chapter goes
+// through the runner, which takes from the cache every cell result and
+// timing verdict whose key is unchanged (package cellcache): a chapter
+// whose code did not change runs nothing. Progress goes to opts.Log. A
+// chapter that could not be run is an error; its page is built without
+// outputs.
 func RunChapters(ctx context.Context, cfg *Config, opts RunOptions) (map[string]*report.Report, error) {
 	log := opts.Log
 	if log == nil {
@@ -127,22 +86,22 @@ func RunChapters(ctx context.Context, cfg *Config, opts RunOptions) (map[string]
 		if len(ch.Cells) == 0 {
 			continue
 		}
-		var key string
-		if opts.Cache != nil {
-			key = opts.Cache.Key(src)
-			if r := opts.Cache.Get(key); r != nil {
-				fmt.Fprintf(log, "site: %s: %d cells (cached)\n", p, len(r.Results))
-				reports[f] = r
-				continue
-			}
-		}
 		if opts.Run == nil {
 			fmt.Fprintf(log, "site: %s: not run\n", p)
 			continue
 		}
-		fmt.Fprintf(log, "site: %s: running %d cells...\n", p, len(ch.Cells))
+		rec, _ := os.ReadFile(timing.TimingsPath(p))
+		text := string(src) + "\x00" + string(rec)
+		if r := opts.Last.get(f, text); r != nil {
+			reports[f] = r
+			continue
+		}
+		var before cellcache.Stats
+		if opts.Cache != nil {
+			before = opts.Cache.Stats()
+		}
 		t0 := time.Now()
-		r, err := opts.Run(ctx, p)
+		r, err := opts.Run(ctx, p, opts.Cache)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", p, err))
 			if r == nil {
@@ -150,16 +109,26 @@ func RunChapters(ctx context.Context, cfg *Config, opts RunOptions) (map[string]
 			}
 		}
 		reports[f] = r
+		if err == nil {
+			opts.Last.put(f, text, r)
+		}
 		status := "ok"
 		if r.Failed() {
 			status = "FAIL"
 		}
-		fmt.Fprintf(log, "site: %s: %s (%.1fs)\n", p, status, time.Since(t0).Seconds())
-		if opts.Cache != nil && !r.Failed() && err == nil {
-			if err := opts.Cache.Put(key, r); err != nil {
-				fmt.Fprintf(log, "site: cache: %v\n", err)
-			}
+		fmt.Fprintf(log, "site: %s: %s (%.1fs%s)\n", p, status, time.Since(t0).Seconds(), cacheNote(opts.Cache, before))
+		if ctx.Err() != nil {
+			break
 		}
 	}
 	return reports, errors.Join(errs...)
+}
+
+// cacheNote says how many results the chapter's run took from the cache.
+func cacheNote(c *cellcache.Cache, before cellcache.Stats) string {
+	if c == nil {
+		return ""
+	}
+	now := c.Stats()
+	return fmt.Sprintf(", %d from the cache, %d computed", now.Hits-before.Hits, now.Misses-before.Misses)
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concurrency101/book/runner/cellcache"
 	"github.com/concurrency101/book/runner/chapter"
 	"github.com/concurrency101/book/runner/report"
 	"github.com/concurrency101/book/runner/timing"
@@ -30,8 +31,9 @@ type command struct {
 
 	// The notebook's (notebook.go): -allow-remote lets -addr be other
 	// than loopback; docs is the docs_dir, where it finds chapters.
-	allowRemote bool
-	docs        string
+	allowRemote      bool
+	docs             string
+	highlightsLoaded bool // a rebuild keeps them in memory
 }
 
 // Command is the site command (cmd/site): it parses the arguments (without
@@ -49,7 +51,7 @@ func Command(ctx context.Context, args []string, newRun func(engine string) RunF
 	fs.StringVar(&c.config, "config", "mkdocs.yml", "the MkDocs configuration `file`")
 	fs.BoolVar(&c.noRun, "norun", false, "do not run cells: show code and golden outputs")
 	fs.StringVar(&c.engine, "engine", "auto", "the runner's engine: auto, yaegi, go or both")
-	fs.StringVar(&c.cacheDir, "cache", ".cache/site", "the `directory` of cached chapter reports (empty: no cache)")
+	fs.StringVar(&c.cacheDir, "cache", ".cache/site", "the `directory` of cached cell results and timing verdicts (empty: no cache)")
 	fs.StringVar(&c.out, "o", "", "write the site into `dir` instead of site_dir")
 	fs.BoolVar(&c.serve, "serve", false, "serve the site, rebuild on change and reload open pages")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8000", "the `address` -serve listens on")
@@ -96,7 +98,7 @@ func (c *command) run(ctx context.Context, newRun func(engine string) RunFunc) e
 	if !c.noRun {
 		ropts.Run = newRun(c.engine)
 		if c.cacheDir != "" {
-			ropts.Cache = &Cache{Dir: c.cacheDir, Engine: c.engine}
+			ropts.Cache = &cellcache.Cache{Dir: filepath.Join(c.cacheDir, "results"), Engine: c.engine, Log: c.stderr}
 		}
 	}
 	c.docs = cfg.DocsPath()
@@ -107,6 +109,7 @@ func (c *command) run(ctx context.Context, newRun func(engine string) RunFunc) e
 	if err := c.checkAddr(); err != nil { // before the build, which takes a while
 		return err
 	}
+	ropts.Last = &LastReports{} // a rebuild runs the chapters that changed
 	if err := build(); err != nil && !errors.Is(err, errCheck) {
 		return err
 	} else if err != nil {
@@ -132,8 +135,9 @@ func (c *command) build(ctx context.Context, cfg *Config, ropts RunOptions) erro
 			return runErr
 		}
 	}
-	if c.cacheDir != "" {
+	if c.cacheDir != "" && !c.highlightsLoaded {
 		LoadHighlights(c.cacheDir)
+		c.highlightsLoaded = true
 	}
 	s, err := Build(Options{Config: cfg, Reports: reports, LiveReload: c.serve})
 	if s == nil {

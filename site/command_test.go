@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/concurrency101/book/runner/cellcache"
 	"github.com/concurrency101/book/runner/chapter"
 	"github.com/concurrency101/book/runner/report"
 	"github.com/stretchr/testify/assert"
@@ -72,7 +73,7 @@ func TestCommandRuns(t *testing.T) {
 	var engines []string
 	newRun := func(engine string) RunFunc {
 		engines = append(engines, engine)
-		return func(ctx context.Context, path string) (*report.Report, error) {
+		return func(ctx context.Context, path string, _ *cellcache.Cache) (*report.Report, error) {
 			return &report.Report{Chapter: path, Results: []*chapter.Result{{Cell: "L3", Line: 3, Status: chapter.Fail, Stdout: "<oops>\n",
 				Problems: []string{path + ":3: cell L3: output mismatch\n--- want\n+++ got"}}}}, nil
 		}

@@ -12,22 +12,31 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 )
 
 // A Server serves a built site for previewing: only the files under Dir,
-// with 404.html for anything else, and /__version, the build number that
-// the live-reload script polls. Watch rebuilds when a watched file changes.
+// with 404.html for anything else, and /__version, the build number, which
+// the live-reload script asks with ?wait=N: the answer comes when the
+// build is no longer N (a long poll, so a page reloads as soon as the
+// rebuild is written), or after waitMax. Run rebuilds when a watched file
+// changes.
 type Server struct {
 	Dir      string
-	Rebuild  func() error // called by Watch after a change
-	Watch    []string     // files and directories whose modification times are polled
+	Rebuild  func() error // called by Run after a change
+	Watch    []string     // files and directories (with their subdirectories) watched
+	Polling  bool         // poll every Interval even where file-system notifications work
 	Interval time.Duration
 	Log      io.Writer
 
-	version atomic.Int64
+	mu      sync.Mutex
+	version int64
+	bumped  chan struct{} // closed at the next Bump
 }
+
+// waitMax bounds a long poll of /__version.
+const waitMax = 25 * time.Second
 
 // ServeHTTP serves a file of the built site. Paths are resolved inside Dir
 // with os.Root, so no request escapes it: /../go.mod, its encoded forms and
@@ -39,7 +48,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.URL.Path == "/__version" {
 		w.Header().Set("Cache-Control", "no-store")
-		io.WriteString(w, strconv.FormatInt(s.version.Load(), 10))
+		io.WriteString(w, strconv.FormatInt(s.awaitVersion(r), 10))
 		return
 	}
 	root, err := os.OpenRoot(s.Dir)
@@ -67,7 +76,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, root)
 		return
 	}
+	// Revalidated by an ETag of the size and the modification time in
+	// nanoseconds: Last-Modified, whose unit is the second, would keep
+	// the page of an edit made in the same second as the one before.
 	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("ETag", fmt.Sprintf(`"%x-%x"`, st.Size(), st.ModTime().UnixNano()))
 	http.ServeContent(w, r, path.Base(name), st.ModTime(), f)
 }
 
@@ -79,36 +92,61 @@ func (s *Server) notFound(w http.ResponseWriter, root *os.Root) {
 	}
 }
 
-// Bump marks a new build: pages that poll /__version reload.
-func (s *Server) Bump() { s.version.Add(1) }
-
-// Run watches for changes until ctx is done: every Interval it compares the
-// modification times and sizes of the watched files with the last seen,
-// and calls Rebuild after a change. Polling needs no file-system
-// notification library and works on every platform.
-func (s *Server) Run(ctx context.Context) {
-	interval := s.Interval
-	if interval <= 0 {
-		interval = 300 * time.Millisecond
+// Bump marks a new build: pages waiting on /__version reload.
+func (s *Server) Bump() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.version++
+	if s.bumped != nil {
+		close(s.bumped)
+		s.bumped = nil
 	}
+}
+
+// awaitVersion returns the build number once it differs from the request's
+// ?wait=N, or at once without it; after waitMax, or when the client
+// leaves, the current one.
+func (s *Server) awaitVersion(r *http.Request) int64 {
+	seen, err := strconv.ParseInt(r.URL.Query().Get("wait"), 10, 64)
+	s.mu.Lock()
+	v := s.version
+	if err != nil || v != seen {
+		s.mu.Unlock()
+		return v
+	}
+	if s.bumped == nil {
+		s.bumped = make(chan struct{})
+	}
+	bumped := s.bumped
+	s.mu.Unlock()
+	t := time.NewTimer(waitMax)
+	defer t.Stop()
+	select {
+	case <-bumped:
+	case <-t.C:
+	case <-r.Context().Done():
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.version
+}
+
+// Run watches for changes until ctx is done, and after each calls Rebuild
+// and Bump. It watches with file-system notifications, or polls where
+// they cannot start (see watch.go).
+func (s *Server) Run(ctx context.Context) {
 	log := s.Log
 	if log == nil {
 		log = io.Discard
 	}
-	last := s.snapshot()
-	t := time.NewTicker(interval)
-	defer t.Stop()
+	changed, how := s.changes(ctx, log)
+	fmt.Fprintf(log, "site: watching %s (%s)\n", strings.Join(s.Watch, ", "), how)
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-changed:
 		}
-		now := s.snapshot()
-		if now == last {
-			continue
-		}
-		last = now
 		t0 := time.Now()
 		if s.Rebuild != nil {
 			if err := s.Rebuild(); err != nil {

@@ -4,9 +4,10 @@
 //	go run ./cmd/site [-config mkdocs.yml] [-norun] [-engine yaegi]
 //	go run ./cmd/site -serve [-addr 127.0.0.1:8000]
 //
-// Cells run through the book's runner; a report is cached in .cache/site
-// under the SHA-256 of the chapter, the engine, the Go version and the
-// interpreter version, so unchanged chapters are not run again. With -norun
+// Cells run through the book's runner; each cell's result and each timing
+// verdict is cached in .cache/site/results under a key of what determines
+// it (package cellcache), so a prose edit runs nothing and an edited cell
+// runs alone (with the later fragments of its session). With -norun
 // nothing runs and pages show the golden outputs written in the chapters.
 // With -serve the site is served locally, rebuilt when a chapter or
 // mkdocs.yml changes, and open pages reload; its pages are a notebook
@@ -25,6 +26,7 @@ import (
 	"syscall"
 
 	"github.com/concurrency101/book/runner"
+	"github.com/concurrency101/book/runner/cellcache"
 	"github.com/concurrency101/book/runner/report"
 	"github.com/concurrency101/book/site"
 )
@@ -47,7 +49,11 @@ func newKernel(path, engine string) site.Kernel {
 // runChapter is where the cells' results come from: the runner, with the
 // engine -engine names.
 func runChapter(engine string) site.RunFunc {
-	return func(ctx context.Context, path string) (*report.Report, error) {
-		return runner.RunChapter(ctx, path, &runner.Options{Engine: engine})
+	return func(ctx context.Context, path string, cache *cellcache.Cache) (*report.Report, error) {
+		opts := &runner.Options{Engine: engine}
+		if cache != nil { // a nil *Cache in the interface would not be nil
+			opts.Cache = cache
+		}
+		return runner.RunChapter(ctx, path, opts)
 	}
 }

@@ -18,9 +18,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// TestRunCells runs a real chapter through the runner and caches its
-// report: the wiring this command adds to site.Command (whose flags and
-// exit codes site's tests check).
+// TestRunCells runs a real chapter through the runner, which caches its
+// cell's result, and a second build takes it from the cache: the wiring
+// this command adds to site.Command (whose flags and exit codes site's
+// tests check).
 func TestRunCells(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "docs"), 0o755))
@@ -37,5 +38,6 @@ func TestRunCells(t *testing.T) {
 	assert.Contains(t, string(out), `<pre>&lt;hi&gt;</pre>`)
 	stderr.Reset()
 	require.Equal(t, 0, site.Command(context.Background(), []string{"-config", cfg, "-cache", cache}, runChapter, &stdout, &stderr), stderr.String())
-	assert.Contains(t, stderr.String(), "(cached)")
+	assert.Contains(t, stderr.String(), ", 1 from the cache, 0 computed)", "the cell's result comes from the cache")
+	assert.DirExists(t, filepath.Join(cache, "results", "cells"))
 }

@@ -1,13 +1,19 @@
-// Live reload for go run ./cmd/site -serve: poll the server's build
-// version and reload the page when it changes.
+// Live reload for go run ./cmd/site -serve: ask the server for its build
+// number, then wait for the next (a long poll: /__version?wait=N answers
+// when the build is no longer N), and reload the page when it changes.
 (function () {
   "use strict";
   var seen = null;
   function poll() {
-    fetch("/__version", { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (v) {
-      if (seen !== null && v !== seen) location.reload();
+    var url = "/__version" + (seen === null ? "" : "?wait=" + encodeURIComponent(seen));
+    fetch(url, { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (v) {
+      if (seen !== null && v !== seen) {
+        location.reload();
+        return;
+      }
       seen = v;
-    }).catch(function () {}).then(function () { setTimeout(poll, 700); });
+      poll();
+    }).catch(function () { setTimeout(poll, 1000); });
   }
   poll();
 })();
