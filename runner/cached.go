@@ -56,11 +56,17 @@ func (r *chapterRun) adoptCached(c *chapter.Cell, res *chapter.Result) {
 
 // adopt adds a fragment restored from the cache to the session without
 // running it: the worker that runs the next fragment replays it first.
+// Its pieces are what the worker would have evaluated (typeChecker.chunks:
+// the names the redeclaration rule gives replaced types written in).
 func (e *interpEngine) adopt(c *chapter.Cell) {
+	e.types.pending = nil
 	if f, err := e.types.asm.fragment(c); err == nil {
-		e.types.asm.session = append(e.types.asm.session, f)
+		e.types.pending = f
 	}
+	pieces := e.types.chunks(c)
+	e.types.ran(c, true)
 	e.session = append(e.session, c)
+	e.pieces = append(e.pieces, pieces)
 	if e.sess != nil { // started before: a new one replays the session
 		e.sess.kill()
 		e.sess = nil
