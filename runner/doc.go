@@ -430,7 +430,8 @@ Timing diagrams: a cell marks its tasks as regions of the runtime's
 execution tracer, with the standard library alone
 (defer trace.StartRegion(ctx, "task 1").End(), or trace.WithRegion, from
 runtime/trace; without a trace running a region records nothing). When a
-cell's source imports runtime/trace, the runner traces its run: the
+cell imports runtime/trace (a fragment: it or an earlier fragment of the
+session) and does not call trace.Start itself, the runner traces its run: the
 interpreter's worker with runtime/trace.Start into memory from the start
 of the cell to its end; the go engine through $BOOK_TRACE, which the
 generated program's hooks trace into around the work (a fragment's own
@@ -441,8 +442,8 @@ began and ended during the trace becomes a span in the result (Spans,
 ("goroutine 23", the runtime's number), its label the region's type, its
 start and end measured from the start of the trace; regions still open at
 the end are left out, more than 10000 are dropped. A cell that starts
-the tracer itself cannot be traced by the runner and has no spans, and a
-program that exits with os.Exit leaves no trace. The site draws the spans
+the tracer itself takes its own trace and has no spans, and a program
+that exits with os.Exit leaves no trace. The site draws the spans
 under the cell: one row per lane, one bar per span. Other cells are not
 traced.
 

@@ -589,20 +589,19 @@ func (e *goEngine) raceSummary(stderr string) string {
 	return fmt.Sprintf("data race: %s at %s, %s at %s", strings.ToLower(ms[0][1]), ms[0][2], strings.ToLower(ms[1][1]), ms[1][2])
 }
 
-// traced reports whether cell c, or a fragment of the session it runs
-// after, imports runtime/trace: its run is traced for its timing diagram.
+// traced reports whether cell c is traced for its timing diagram
+// (tracespans.Wanted): a program by its source, a fragment by its own and
+// the session's imports.
 func (e *goEngine) traced(c *chapter.Cell) bool {
-	if tracespans.Wanted(c.Code) {
-		return true
-	}
+	src := c.Code
 	for _, f := range e.session {
 		for _, im := range f.imports {
-			if im.spec.Path == "runtime/trace" {
-				return true
+			if !c.Program && im.spec.Path == "runtime/trace" {
+				src = im.spec.String() + "\n" + src
 			}
 		}
 	}
-	return false
+	return tracespans.Wanted(src)
 }
 
 func environWithout(keys ...string) []string {

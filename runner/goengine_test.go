@@ -456,3 +456,34 @@ func TestInterpSpans(t *testing.T) {
 	assert.False(t, lanes[r.Spans[3].Lane], "main's goroutine is not a task's")
 	assert.Empty(t, rep.Results[1].Spans, "a cell that does not import runtime/trace is not traced")
 }
+
+// TestTraceSessionAndOwnTrace: under both engines, a fragment that uses
+// runtime/trace imported by an earlier fragment is traced, and a cell
+// that starts the tracer itself is not (its trace.Start succeeds).
+func TestTraceSessionAndOwnTrace(t *testing.T) {
+	md := "```go\n" +
+		"import (\"bytes\"; \"context\"; \"fmt\"; \"runtime/trace\")\n\n" +
+		"trace.WithRegion(context.Background(), \"first\", func() {})\n" +
+		"```\n\n" +
+		"```go\n" +
+		"trace.WithRegion(context.Background(), \"second\", func() {})\n" +
+		"```\n\n" +
+		"```go\n" +
+		"var buf bytes.Buffer\n" +
+		"fmt.Println(\"own trace:\", trace.Start(&buf))\n" +
+		"trace.Stop()\n" +
+		"```\n\n" +
+		"```output\nown trace: <nil>\n```\n"
+	path := writeChapter(t, "session.md", md)
+	for _, engine := range []string{"interp", "go"} {
+		rep := runGo(t, path, Options{Engine: engine})
+		require.Len(t, rep.Results, 3)
+		for _, r := range rep.Results {
+			require.Equal(t, chapter.Pass, r.Status, "%s: %s %v", engine, r.Error, r.Problems)
+		}
+		second := rep.Results[1]
+		require.Len(t, second.Spans, 1, "%s: the session's import makes the fragment traced", engine)
+		assert.Equal(t, "second", second.Spans[0].Label, engine)
+		assert.Empty(t, rep.Results[2].Spans, engine)
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	rtrace "runtime/trace"
 	"slices"
 	"strings"
@@ -33,11 +34,14 @@ import (
 // dropped, so that a runaway loop does not make a diagram of megabytes.
 const MaxSpans = 10000
 
-// Wanted reports whether the source of a cell imports runtime/trace, which
-// is what makes the runner trace it.
+// Wanted reports whether the runner should trace a cell: its source
+// imports runtime/trace and does not start the tracer itself (trace.Start
+// would fail with the runner's trace running, changing what the cell does).
 func Wanted(src string) bool {
-	return strings.Contains(src, `"runtime/trace"`)
+	return strings.Contains(src, `"runtime/trace"`) && !ownTraceRe.MatchString(src)
 }
+
+var ownTraceRe = regexp.MustCompile(`\btrace\.Start\(`)
 
 // Read parses an execution trace and returns its regions as spans, in order
 // of their start, and how many it dropped beyond MaxSpans. A region still

@@ -65,4 +65,5 @@ func TestReadBadInput(t *testing.T) {
 func TestWanted(t *testing.T) {
 	assert.True(t, Wanted("import (\n\t\"fmt\"\n\t\"runtime/trace\"\n)"))
 	assert.False(t, Wanted("import \"runtime\""))
+	assert.False(t, Wanted("import \"runtime/trace\"\n\nfunc main() { trace.Start(f) }"), "a cell that takes its own trace")
 }

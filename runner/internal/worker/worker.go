@@ -262,7 +262,7 @@ func (w *state) run(req *Request) (resp Response) {
 		fds = openFDs()
 	}
 	w.fences(req.Seq, "start")
-	disarm := w.begin(req.Seq, req.Timeout, wantsTrace(req))
+	disarm := w.begin(req.Seq, req.Timeout, w.wantsTrace(req))
 	defer func() {
 		disarm()
 		resp.Spans, resp.Dropped = w.rec.Stop()
@@ -286,18 +286,23 @@ func (w *state) run(req *Request) (resp Response) {
 	return resp
 }
 
-// wantsTrace reports whether the cell imports runtime/trace: its regions
-// are the spans of its timing diagram.
-func wantsTrace(req *Request) bool {
-	if tracespans.Wanted(req.Code) {
-		return true
+// wantsTrace reports whether the cell is traced (tracespans.Wanted): a
+// program by its source, a fragment by its chunks and the imports the
+// session already has, as the go engine decides.
+func (w *state) wantsTrace(req *Request) bool {
+	if req.Program {
+		return tracespans.Wanted(req.Code)
 	}
-	for _, c := range req.Chunks {
-		if tracespans.Wanted(c.Code) {
-			return true
+	var src strings.Builder
+	for k := range w.imports {
+		if strings.HasSuffix(k, `"runtime/trace"`) {
+			src.WriteString(k + "\n")
 		}
 	}
-	return false
+	for _, c := range req.Chunks {
+		src.WriteString(c.Code + "\n")
+	}
+	return tracespans.Wanted(src.String())
 }
 
 // pieces returns the interpreter a cell runs in and what it evaluates
