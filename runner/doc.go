@@ -431,14 +431,14 @@ execution tracer, with the standard library alone
 (defer trace.StartRegion(ctx, "task 1").End(), or trace.WithRegion, from
 runtime/trace; without a trace running a region records nothing). When a
 cell imports runtime/trace (a fragment: it or an earlier fragment of the
-session) and does not call trace.Start itself, the runner traces its run: the
-interpreter's worker with runtime/trace.Start into memory from the start
+session) and does not call trace.Start itself, the runner traces its
+run: the interpreter's worker with runtime/trace.Start into memory from the start
 of the cell to its end; the go engine through $BOOK_TRACE, which the
 generated program's hooks trace into around the work (a fragment's own
 statements, after the fence, or main). The trace is read with
 golang.org/x/exp/trace (runner/internal/tracespans): each region that
-began and ended during the trace becomes a span in the result (Spans,
-"spans" in the JSON of the report's cells), its lane the goroutine
+began and ended during the trace becomes a span of the cell's Result
+(chapter.Region; "spans" in the site's cached reports), its lane the goroutine
 ("goroutine 23", the runtime's number), its label the region's type, its
 start and end measured from the start of the trace; regions still open at
 the end are left out, more than 10000 are dropped. A cell that starts
