@@ -591,17 +591,38 @@ that fails only by its output, or fails as it says, does not break the
 session.
 
 What a cell may import: under the interpreter, the standard library
-(yaegi's tables: all of it but unsafe, syscall and cgo) and three packages
-beyond it, golang.org/x/sync/errgroup, golang.org/x/sync/semaphore and
-github.com/concurrency101/book/runner/timeline; importing another is a
-compile failure. Under the go engine (engine="go"), also any package of a
-module the book's go.mod requires, at the version it selects
-(golang.org/x/sync v0.25.0, golang.org/x/net, golang.org/x/text, ...): a
-cell that needs one says engine="go". A reader who copies a program into
-a directory of its own runs go mod init example, then go mod tidy (or
-go get golang.org/x/sync@v0.25.0 for the version the book is checked
-with) when it imports golang.org/x/sync, and needs the book's module for
-the timeline package; chapters/index.md says so to readers.
+(yaegi's tables: all of it but unsafe, syscall and cgo) and two packages
+beyond it, golang.org/x/sync/errgroup and golang.org/x/sync/semaphore;
+importing another is a compile failure. Under the go engine
+(engine="go"), also any package of a module the book's go.mod requires,
+at the version it selects (golang.org/x/sync v0.25.0, golang.org/x/net,
+golang.org/x/text, ...): a cell that needs one says engine="go". No cell
+imports a package of the book's own module, so a reader who copies a
+program into a directory of its own runs go mod init example, then go mod
+tidy (or go get golang.org/x/sync@v0.25.0 for the version the book is
+checked with) when it imports golang.org/x/sync; chapters/index.md says
+so to readers.
+
+Timing diagrams: a cell marks its tasks as regions of the runtime's
+execution tracer, with the standard library alone (defer
+trace.StartRegion(ctx, "task 1").End(), or trace.WithRegion, from
+runtime/trace; without a trace running a region records nothing). When a
+cell imports runtime/trace (a fragment: it or an earlier fragment of the
+session) and does not call trace.Start itself, the runner traces its
+run: the interpreter's worker with runtime/trace.Start into memory from
+the start of the cell to its end; the go engine through $BOOK_TRACE,
+which the generated program's hooks trace into around the work (a
+fragment's own statements, after the fence, or main). The trace is read
+with golang.org/x/exp/trace (runner/internal/tracespans): each region
+that began and ended during the trace becomes a span of the cell's
+Result (chapter.Region; "spans" in the site's cached reports), its lane
+the goroutine ("goroutine 23", the runtime's number), its label the
+region's type, its start and end measured from the start of the trace;
+regions still open at the end are left out, more than 10000 are dropped.
+A cell that starts the tracer itself takes its own trace and has no
+spans, and a program that exits with os.Exit leaves no trace. The site
+draws the spans under the cell: one row per lane, one bar per span.
+Other cells are not traced.
 
 With -v, every cell's output is shown, and a skip line for each cell that
 did not run (norun, or not selected by -run). A chapter without Go cells

@@ -3,7 +3,6 @@ package runner
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -14,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -21,13 +21,13 @@ import (
 
 	"github.com/concurrency101/book/runner/chapter"
 	"github.com/concurrency101/book/runner/internal/stackdump"
+	"github.com/concurrency101/book/runner/internal/tracespans"
 	"github.com/concurrency101/book/runner/internal/worker"
-	"github.com/concurrency101/book/runner/timeline"
 	"golang.org/x/sys/unix"
 )
 
 // bookModule is the module path of this repository; cells import its
-// packages (runner/timeline) and its dependencies (golang.org/x/sync).
+// dependencies (golang.org/x/sync).
 const bookModule = "github.com/concurrency101/book"
 
 // This file is the go engine, named as cells and flags name it
@@ -265,7 +265,6 @@ func (e *goEngine) assemble(f *goFragment, drop map[string]bool) string {
 	var b strings.Builder
 	b.WriteString("package main\n\nimport (")
 	seen := map[string]bool{}
-	timelineName := ""
 	for _, fr := range frags {
 		for _, im := range fr.imports {
 			key := im.spec.String()
@@ -273,18 +272,12 @@ func (e *goEngine) assemble(f *goFragment, drop map[string]bool) string {
 				continue
 			}
 			seen[key] = true
-			if im.spec.Path == bookModule+"/runner/timeline" {
-				timelineName = "bookrt_timeline"
-			}
 			b.WriteString(worker.LineDirective(path, im.line, 1))
 			b.WriteString(key + "\n")
 		}
 	}
 	b.WriteString(generated)
 	b.WriteString("bookrt_os \"os\"\n")
-	if timelineName != "" {
-		fmt.Fprintf(&b, "%s %q\n", timelineName, bookModule+"/runner/timeline")
-	}
 	b.WriteString(")\n")
 	for i, fr := range frags {
 		for j, d := range fr.decls {
@@ -295,19 +288,13 @@ func (e *goEngine) assemble(f *goFragment, drop map[string]bool) string {
 	b.WriteString(generated)
 	fence := fence(e.nonce, 0, "fragment")
 	// The fence starts the current fragment's output, the clock and the
-	// timeline; the work interval starts there (gowork.go), so that the
-	// earlier fragments' replay is not counted.
+	// execution trace; the work interval starts there (gowork.go), so that
+	// the earlier fragments' replay is not counted.
 	fmt.Fprintf(&b, `func bookrt_fence() {
 	bookrt_begin()
-	if p := bookrt_os.Getenv("BOOK_TIMELINE"); p != "" {
-		_ = bookrt_os.Truncate(p, 0)
-	}
 	bookrt_os.Stdout.WriteString(%q)
 	bookrt_os.Stderr.WriteString(%q)
 `, fence, fence)
-	if timelineName != "" {
-		b.WriteString("\t" + timelineName + ".Reset()\n")
-	}
 	b.WriteString("}\n\nfunc main() {\n")
 	for i, fr := range frags {
 		if fr == f {
@@ -448,7 +435,7 @@ func (e *goEngine) explainCompile(msg string, f *goFragment) string {
 // replay is added to the timeout for the earlier fragments' statements.
 func (e *goEngine) run(ctx context.Context, c *chapter.Cell, bin string, fenced bool, replay time.Duration, res *chapter.Result) {
 	p := &goRun{
-		spansFile: filepath.Join(e.dir, fmt.Sprintf("spans%d.jsonl", e.seq)),
+		traceFile: filepath.Join(e.dir, fmt.Sprintf("trace%d.out", e.seq)),
 		fenceFile: filepath.Join(e.dir, fmt.Sprintf("fence%d", e.seq)),
 		stdout:    newStream(e.opts.outputCap(), e.nonce),
 		stderr:    newStream(e.opts.outputCap(), e.nonce),
@@ -460,14 +447,17 @@ func (e *goEngine) run(ctx context.Context, c *chapter.Cell, bin string, fenced 
 	if out := e.opts.Output; out != nil {
 		defer tapStreams(p.stdout, p.stderr, p.fence, out)()
 	}
-	defer os.Remove(p.spansFile)
+	defer os.Remove(p.traceFile)
 	defer os.Remove(p.fenceFile)
 	if !c.Program {
 		defer os.Remove(bin)
 	}
 	cmd := exec.Command(bin)
 	cmd.Dir = filepath.Join(e.dir, "work")
-	cmd.Env = append(environWithout(workerEnv), "BOOK_TIMELINE="+p.spansFile, "BOOK_FENCE="+p.fenceFile)
+	cmd.Env = append(environWithout(workerEnv, "BOOK_TRACE"), "BOOK_FENCE="+p.fenceFile)
+	if e.traced(c) {
+		cmd.Env = append(cmd.Env, "BOOK_TRACE="+p.traceFile)
+	}
 	cmd.Stdout, cmd.Stderr = p.stdout, p.stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	// A grandchild holding the pipes open must not keep the cell running.
@@ -514,7 +504,7 @@ func (e *goEngine) run(ctx context.Context, c *chapter.Cell, bin string, fenced 
 
 // A goRun is one run of a built cell: where it writes, and how it went.
 type goRun struct {
-	spansFile, fenceFile string
+	traceFile, fenceFile string
 	fence                string // "" for a program
 	stdout, stderr       *stream
 	timeout              time.Duration
@@ -532,7 +522,9 @@ func (e *goEngine) collect(p *goRun, res *chapter.Result) {
 		res.ProcessCPU = res.CPU
 	}
 	workTimes(p.fenceFile, p.end, res)
-	res.Spans = readSpans(p.spansFile)
+	// A program that exits without returning from main leaves no trace
+	// or a truncated one: its spans are what could be read.
+	res.Spans, _, _ = tracespans.ReadFile(p.traceFile)
 	p.stdout.closeWrite()
 	p.stderr.closeWrite()
 	out, t1 := p.stdout.after(p.fence)
@@ -626,25 +618,26 @@ func (e *goEngine) raceSummary(stderr string) string {
 	return fmt.Sprintf("data race: %s at %s, %s at %s", strings.ToLower(ms[0][1]), ms[0][2], strings.ToLower(ms[1][1]), ms[1][2])
 }
 
-func readSpans(path string) []timeline.Span {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil
-	}
-	var spans []timeline.Span
-	for _, l := range bytes.Split(data, []byte("\n")) {
-		var s timeline.Span
-		if len(l) > 0 && json.Unmarshal(l, &s) == nil {
-			spans = append(spans, s)
+// traced reports whether cell c is traced for its timing diagram
+// (tracespans.Wanted): a program by its source, a fragment by its own and
+// the session's imports.
+func (e *goEngine) traced(c *chapter.Cell) bool {
+	src := c.Code
+	for _, f := range e.session {
+		for _, im := range f.imports {
+			if !c.Program && im.spec.Path == "runtime/trace" {
+				src = im.spec.String() + "\n" + src
+			}
 		}
 	}
-	return spans
+	return tracespans.Wanted(src)
 }
 
-func environWithout(key string) []string {
+func environWithout(keys ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, key+"=") {
+		k, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(keys, k) {
 			env = append(env, kv)
 		}
 	}

@@ -57,11 +57,11 @@ func lineOf(t *testing.T, md, s string) int {
 const programChapter = "# Programs\n\n" +
 	"```{.go name=\"hello\"}\n" +
 	"package main\n\n" +
-	"import (\n\t\"fmt\"\n\t\"os\"\n\n\t\"golang.org/x/sync/errgroup\"\n\t\"github.com/concurrency101/book/runner/timeline\"\n)\n\n" +
+	"import (\n\t\"context\"\n\t\"fmt\"\n\t\"os\"\n\t\"runtime/trace\"\n\n\t\"golang.org/x/sync/errgroup\"\n)\n\n" +
 	"func main() {\n" +
 	"\tvar g errgroup.Group\n" +
 	"\tfor i := range 3 {\n" +
-	"\t\tg.Go(func() error { defer timeline.Begin(fmt.Sprint(\"w\", i), \"job\")(); return nil })\n" +
+	"\t\tg.Go(func() error { trace.WithRegion(context.Background(), fmt.Sprint(\"job \", i), func() {}); return nil })\n" +
 	"\t}\n" +
 	"\tfmt.Println(\"err:\", g.Wait(), min(3, 1))\n" +
 	"\tfmt.Fprintln(os.Stderr, \"to stderr\")\n" +
@@ -81,7 +81,13 @@ func TestGoEngineProgram(t *testing.T) {
 	assert.Equal(t, "to stderr\n", r.Stderr)
 	assert.Positive(t, r.Time)
 	assert.Less(t, r.Time, 2*time.Second, "the time is the run's, not the build's")
-	assert.Len(t, r.Spans, 3, "timeline spans come back through BOOK_TIMELINE")
+	require.Len(t, r.Spans, 3, "the regions come back from the execution trace")
+	lanes := map[string]bool{}
+	for _, s := range r.Spans {
+		lanes[s.Lane] = true
+		assert.Regexp(t, `^job \d$`, s.Label)
+	}
+	assert.Len(t, lanes, 3, "a lane per goroutine: %v", r.Spans)
 }
 
 const fragmentChapter = "# Fragments\n\n" +
@@ -334,13 +340,11 @@ func TestCaptureFence(t *testing.T) {
 // its own, not those of the earlier fragments run again before it.
 func TestGoEngineFragmentTimeExcludesReplay(t *testing.T) {
 	md := "```go\n" +
-		"import (\"time\"; \"github.com/concurrency101/book/runner/timeline\")\n\n" +
-		"end := timeline.Begin(\"setup\", \"\")\n" +
-		"time.Sleep(600 * time.Millisecond)\n" +
-		"end()\n" +
+		"import (\"context\"; \"time\"; \"runtime/trace\")\n\n" +
+		"trace.WithRegion(context.Background(), \"setup\", func() { time.Sleep(600 * time.Millisecond) })\n" +
 		"```\n\n" +
 		"```go\n" +
-		"timeline.Begin(\"main\", \"quick\")()\n" +
+		"trace.WithRegion(context.Background(), \"quick\", func() {})\n" +
 		"```\n"
 	path := writeChapter(t, "time.md", md)
 	rep := runGo(t, path, Options{})
@@ -350,7 +354,8 @@ func TestGoEngineFragmentTimeExcludesReplay(t *testing.T) {
 	assert.Equal(t, chapter.Pass, second.Status, "%s %v", second.Error, second.Problems)
 	assert.Less(t, second.Time, 300*time.Millisecond)
 	require.Len(t, second.Spans, 1, "the replayed fragment's span is not this cell's")
-	assert.Equal(t, "main", second.Spans[0].Lane)
+	assert.Equal(t, "goroutine 1", second.Spans[0].Lane, "main's goroutine")
+	assert.Equal(t, "quick", second.Spans[0].Label)
 	assert.Less(t, second.Spans[0].Start, 100*time.Millisecond, "the clock restarts at the fence")
 }
 
@@ -406,4 +411,79 @@ func TestToolchainProblem(t *testing.T) {
 	err := toolchainProblem()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "the build cache /proc/self cannot be written: ")
+}
+
+// TestInterpSpans: the interpreter's worker traces a program that imports
+// runtime/trace, and regions in interpreted goroutines come out in their
+// own lanes, as under the go engine.
+func TestInterpSpans(t *testing.T) {
+	md := "```{.go name=\"regions\"}\n" +
+		"package main\n\n" +
+		"import (\n\t\"context\"\n\t\"fmt\"\n\t\"runtime/trace\"\n\t\"sync\"\n\t\"time\"\n)\n\n" +
+		"func main() {\n" +
+		"\tvar wg sync.WaitGroup\n" +
+		"\tfor i := 1; i <= 3; i++ {\n" +
+		"\t\tlabel := fmt.Sprint(\"task \", i)\n" +
+		"\t\twg.Add(1)\n" +
+		"\t\tgo func() {\n" +
+		"\t\t\tdefer wg.Done()\n" +
+		"\t\t\ttrace.WithRegion(context.Background(), label, func() { time.Sleep(30 * time.Millisecond) })\n" +
+		"\t\t}()\n" +
+		"\t}\n" +
+		"\twg.Wait()\n" +
+		"\tregion := trace.StartRegion(context.Background(), \"main\")\n" +
+		"\ttime.Sleep(10 * time.Millisecond)\n" +
+		"\tregion.End()\n" +
+		"}\n" +
+		"```\n\n" +
+		"```{.go name=\"untraced\"}\n" +
+		"package main\n\nfunc main() {}\n" +
+		"```\n"
+	path := writeChapter(t, "interp.md", md)
+	rep := runGo(t, path, Options{Engine: "interp"})
+	require.Len(t, rep.Results, 2)
+	r := rep.Results[0]
+	require.Equal(t, chapter.Pass, r.Status, "%s %v", r.Error, r.Problems)
+	require.Len(t, r.Spans, 4, "%v", r.Spans)
+	lanes := map[string]bool{}
+	for _, s := range r.Spans[:3] {
+		lanes[s.Lane] = true
+		assert.Regexp(t, `^task [123]$`, s.Label)
+		assert.GreaterOrEqual(t, s.End-s.Start, 30*time.Millisecond, "%v", s)
+	}
+	assert.Len(t, lanes, 3, "a lane per interpreted goroutine: %v", r.Spans)
+	assert.Equal(t, "main", r.Spans[3].Label)
+	assert.False(t, lanes[r.Spans[3].Lane], "main's goroutine is not a task's")
+	assert.Empty(t, rep.Results[1].Spans, "a cell that does not import runtime/trace is not traced")
+}
+
+// TestTraceSessionAndOwnTrace: under both engines, a fragment that uses
+// runtime/trace imported by an earlier fragment is traced, and a cell
+// that starts the tracer itself is not (its trace.Start succeeds).
+func TestTraceSessionAndOwnTrace(t *testing.T) {
+	md := "```go\n" +
+		"import (\"bytes\"; \"context\"; \"fmt\"; \"runtime/trace\")\n\n" +
+		"trace.WithRegion(context.Background(), \"first\", func() {})\n" +
+		"```\n\n" +
+		"```go\n" +
+		"trace.WithRegion(context.Background(), \"second\", func() {})\n" +
+		"```\n\n" +
+		"```go\n" +
+		"var buf bytes.Buffer\n" +
+		"fmt.Println(\"own trace:\", trace.Start(&buf))\n" +
+		"trace.Stop()\n" +
+		"```\n\n" +
+		"```output\nown trace: <nil>\n```\n"
+	path := writeChapter(t, "session.md", md)
+	for _, engine := range []string{"interp", "go"} {
+		rep := runGo(t, path, Options{Engine: engine})
+		require.Len(t, rep.Results, 3)
+		for _, r := range rep.Results {
+			require.Equal(t, chapter.Pass, r.Status, "%s: %s %v", engine, r.Error, r.Problems)
+		}
+		second := rep.Results[1]
+		require.Len(t, second.Spans, 1, "%s: the session's import makes the fragment traced", engine)
+		assert.Equal(t, "second", second.Spans[0].Label, engine)
+		assert.Empty(t, rep.Results[2].Spans, engine)
+	}
 }

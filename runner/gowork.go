@@ -19,7 +19,11 @@ import (
 // work. The program records, at the start and the end of the work, the
 // wall-clock time, its CPU time, how long its threads waited for a CPU
 // (schedstat) and the machine's steal time, in the file named by
-// $BOOK_FENCE; package timing bounds the load's effect with them.
+// $BOOK_FENCE; package timing bounds the load's effect with them. When
+// $BOOK_TRACE names a file (the cell imports runtime/trace), the execution
+// trace of the work goes there, for the cell's timing diagram
+// (runner/internal/tracespans); the tracer starts before the work's clock
+// and stops after it.
 
 // hooksFile is the runner's file in every cell's package main: the
 // functions that record the work interval and, for a program whose main
@@ -37,6 +41,7 @@ import (
 	bookrt_strings "strings"
 	bookrt_syscall "syscall"
 	bookrt_time "time"
+	bookrt_trace "runtime/trace"
 )
 
 // bookrt_waits holds each thread's run-queue wait at the start of the work.
@@ -95,12 +100,25 @@ func bookrt_record(edge string, wait int64) {
 	}
 }
 
+// bookrt_traceFile receives the execution trace, when $BOOK_TRACE names it.
+var bookrt_traceFile *bookrt_os.File
+
 func bookrt_begin() {
+	if p := bookrt_os.Getenv("BOOK_TRACE"); p != "" {
+		if f, err := bookrt_os.Create(p); err == nil {
+			if bookrt_trace.Start(f) == nil {
+				bookrt_traceFile = f
+			} else {
+				_ = f.Close()
+			}
+		}
+	}
 	bookrt_waits = bookrt_threadWaits()
 	bookrt_record("begin", 0)
 }
 
 func bookrt_end() {
+	defer bookrt_stopTrace()
 	wait := int64(-1)
 	if after := bookrt_threadWaits(); bookrt_waits != nil && after != nil {
 		wait = 0
@@ -111,6 +129,14 @@ func bookrt_end() {
 		}
 	}
 	bookrt_record("end", wait)
+}
+
+func bookrt_stopTrace() {
+	if bookrt_traceFile != nil {
+		bookrt_trace.Stop()
+		_ = bookrt_traceFile.Close()
+		bookrt_traceFile = nil
+	}
 }
 `
 

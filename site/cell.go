@@ -11,7 +11,6 @@ import (
 
 	"github.com/concurrency101/book/runner/chapter"
 	"github.com/concurrency101/book/runner/report"
-	"github.com/concurrency101/book/runner/timeline"
 	"github.com/concurrency101/book/runner/timing"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
@@ -451,7 +450,7 @@ func expectBadge(s timing.ExpectStatus) string {
 
 // timelineSVG draws spans as a timing diagram: one lane per distinct Lane
 // (in order of first start), a bar per span from start to end, a time axis.
-func timelineSVG(spans []timeline.Span) string {
+func timelineSVG(spans []chapter.Region) string {
 	const (
 		width  = 640.0
 		left   = 110.0

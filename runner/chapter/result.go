@@ -1,10 +1,6 @@
 package chapter
 
-import (
-	"time"
-
-	"github.com/concurrency101/book/runner/timeline"
-)
+import "time"
 
 // Status is the outcome of a cell.
 type Status string
@@ -44,11 +40,11 @@ type Result struct {
 	// MainCPU and MainWait are the CPU time and the run-queue wait of the
 	// thread the cell's main goroutine was locked to during the
 	// execution; each is negative when unknown.
-	MainCPU   time.Duration   `json:"-"`
-	MainWait  time.Duration   `json:"-"`
-	Spans     []timeline.Span `json:"spans,omitempty"`
-	Truncated bool            `json:"truncated,omitempty"` // output exceeded the cap
-	Other     *Result         `json:"other,omitempty"`     // with -engine=both, the go engine's result it was compared with
+	MainCPU   time.Duration `json:"-"`
+	MainWait  time.Duration `json:"-"`
+	Spans     []Region      `json:"spans,omitempty"`
+	Truncated bool          `json:"truncated,omitempty"` // output exceeded the cap
+	Other     *Result       `json:"other,omitempty"`     // with -engine=both, the go engine's result it was compared with
 
 	// Routed says why the cell ran under the Go toolchain when the run's
 	// engine would have had the interpreter run it (engine auto): the
@@ -60,4 +56,16 @@ type Result struct {
 	// interpreter cannot run the cell faithfully (a construct the rewrite
 	// refuses, an import it does not provide), in a few words.
 	Refused string `json:"refused,omitempty"`
+}
+
+// A Region is one bar of a timing diagram: a region the program marked with
+// runtime/trace, read from the execution trace the runner took of the cell
+// (runner/internal/tracespans). Lane names the goroutine that ran it, Label
+// the region's type, and Start and End are measured from the start of the
+// trace.
+type Region struct {
+	Lane  string        `json:"lane"`
+	Label string        `json:"label,omitempty"`
+	Start time.Duration `json:"start"`
+	End   time.Duration `json:"end"`
 }

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/concurrency101/book/runner/chapter"
-	"github.com/concurrency101/book/runner/timeline"
 	"github.com/concurrency101/book/runner/timing"
 )
 
@@ -70,12 +69,12 @@ type Event struct {
 
 	// The notebook's fields, only in the events of the site's POST /__run
 	// (runner.Kernel; cmd/run never sets them): on a cell's result, the
-	// spans of its timing diagram (timeline.Span, times in nanoseconds
-	// from the cell's start), and Stale, the later fragments of the
+	// spans of its timing diagram (chapter.Region, times in nanoseconds
+	// from the trace's start), and Stale, the later fragments of the
 	// chapter whose code uses a name the run changed (declared or
 	// assigned differently, or no longer), which the page marks stale.
-	Spans []timeline.Span `json:"Spans,omitempty"`
-	Stale []string        `json:"Stale,omitempty"`
+	Spans []chapter.Region `json:"Spans,omitempty"`
+	Stale []string         `json:"Stale,omitempty"`
 }
 
 // The actions of events (test2json's).

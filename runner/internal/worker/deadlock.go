@@ -12,7 +12,6 @@ import (
 
 	"github.com/concurrency101/book/runner/chapter"
 	"github.com/concurrency101/book/runner/internal/stackdump"
-	"github.com/concurrency101/book/runner/timeline"
 	"github.com/traefik/yaegi/interp"
 )
 
@@ -184,7 +183,7 @@ func (w *state) deadlocked(seq int) {
 		w.mu.Unlock()
 		return
 	}
-	spans, dropped := timeline.Spans()
+	spans, dropped := w.rec.Stop()
 	w.end(Response{Seq: seq, FailKind: chapter.FailFatal, Error: deadlockMsg, ExitCode: 2,
 		Time: time.Since(w.started), Spans: spans, Dropped: dropped})
 }

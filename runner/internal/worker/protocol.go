@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/concurrency101/book/runner/chapter"
-	"github.com/concurrency101/book/runner/timeline"
 )
 
 // The runner talks to a worker process over two pipes of its own (file
@@ -56,12 +55,12 @@ type Response struct {
 	Leftover int           `json:"leftover"` // goroutines still running after the cell
 	// LeftoverFDs lists the descriptors a program left open ("N -> target"
 	// as in /proc/self/fd), which the worker holds until it is replaced.
-	LeftoverFDs []string        `json:"leftover_fds,omitempty"`
-	Spans       []timeline.Span `json:"spans,omitempty"`
-	Dropped     int             `json:"dropped,omitempty"`
-	Fatal       bool            `json:"fatal,omitempty"`     // the worker exits after this response
-	ExitCode    int             `json:"exit_code,omitempty"` // with Fatal, for os.Exit
-	ReadyAfter  time.Duration   `json:"ready_after,omitempty"`
+	LeftoverFDs []string         `json:"leftover_fds,omitempty"`
+	Spans       []chapter.Region `json:"spans,omitempty"`
+	Dropped     int              `json:"dropped,omitempty"`
+	Fatal       bool             `json:"fatal,omitempty"`     // the worker exits after this response
+	ExitCode    int              `json:"exit_code,omitempty"` // with Fatal, for os.Exit
+	ReadyAfter  time.Duration    `json:"ready_after,omitempty"`
 
 	// Refused, with FailKind compile, says that the interpreter cannot
 	// run the cell faithfully, and why, in a few words: a construct the

@@ -34,9 +34,9 @@ import (
 
 	"github.com/concurrency101/book/runner/chapter"
 	"github.com/concurrency101/book/runner/internal/stackdump"
+	"github.com/concurrency101/book/runner/internal/tracespans"
 	"github.com/concurrency101/book/runner/internal/worker/symbols"
 	"github.com/concurrency101/book/runner/rewrite"
-	"github.com/concurrency101/book/runner/timeline"
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 )
@@ -76,6 +76,7 @@ type state struct {
 	deadline int       // seq of the cell whose timeout is armed, 0 if none
 	started  time.Time // when the cell's clock started
 	cpu0     time.Duration
+	rec      *tracespans.Recorder // the cell's execution trace, nil if untraced
 
 	timersMu sync.Mutex
 	timers   map[*interp.Interpreter]*timerWatch // see watchTimers
@@ -200,14 +201,20 @@ func (w *state) timeout(seq int, limit time.Duration) {
 		w.mu.Unlock() // the cell ended in time
 		return
 	}
-	spans, dropped := timeline.Spans()
+	spans, dropped := w.rec.Stop()
 	w.end(Response{Seq: seq, FailKind: chapter.FailTimeout, Error: fmt.Sprintf("timeout after %v%s", limit, hint),
 		Time: time.Since(w.started), Spans: spans, Dropped: dropped})
 }
 
-// begin starts the clocks of the cell seq and arms its deadline.
-func (w *state) begin(seq int, limit time.Duration) (disarm func()) {
+// begin starts the clocks of the cell seq, and the execution tracer when
+// traced, and arms its deadline.
+func (w *state) begin(seq int, limit time.Duration, traced bool) (disarm func()) {
 	w.mu.Lock()
+	w.rec = nil
+	if traced {
+		// Tracing fails only when a cell left the tracer on: no diagram.
+		w.rec, _ = tracespans.Start()
+	}
 	w.cur, w.deadline, w.started, w.cpu0 = seq, seq, time.Now(), cpuTime()
 	w.mu.Unlock()
 	timer := time.AfterFunc(limit, func() { w.timeout(seq, limit) })
@@ -257,12 +264,11 @@ func (w *state) run(req *Request) (resp Response) {
 	if req.Program {
 		fds = openFDs()
 	}
-	timeline.Reset()
 	w.fences(req.Seq, "start")
-	disarm := w.begin(req.Seq, req.Timeout)
+	disarm := w.begin(req.Seq, req.Timeout, w.wantsTrace(req))
 	defer func() {
 		disarm()
-		resp.Spans, resp.Dropped = timeline.Spans()
+		resp.Spans, resp.Dropped = w.rec.Stop()
 		resp.Leftover = leftover(base)
 		resp.LeftoverFDs = leftoverFDs(fds)
 		w.fences(req.Seq, "end")
@@ -281,6 +287,25 @@ func (w *state) run(req *Request) (resp Response) {
 	}
 	stopWatch()
 	return resp
+}
+
+// wantsTrace reports whether the cell is traced (tracespans.Wanted): a
+// program by its source, a fragment by its chunks and the imports the
+// session already has, as the go engine decides.
+func (w *state) wantsTrace(req *Request) bool {
+	if req.Program {
+		return tracespans.Wanted(req.Code)
+	}
+	var src strings.Builder
+	for k := range w.imports {
+		if strings.HasSuffix(k, `"runtime/trace"`) {
+			src.WriteString(k + "\n")
+		}
+	}
+	for _, c := range req.Chunks {
+		src.WriteString(c.Code + "\n")
+	}
+	return tracespans.Wanted(src.String())
 }
 
 // pieces returns the interpreter a cell runs in and what it evaluates
