@@ -80,6 +80,9 @@ func TestMeasureReload(t *testing.T) {
 		url := serveLog(t, &log, 15*time.Minute) // without the builds above, it runs every cell first
 		ds := reloads(t, ctx, url+"/cpu.html", 10, proseEdit(t, cpu, "site"))
 		t.Logf("site -serve, prose edit of cpu.md to reload: median %v of %v", median(ds).Round(time.Millisecond), ds)
+		if median(ds) >= time.Second {
+			t.Errorf("a prose edit must reach the page in under a second (median of 10): %v", median(ds))
+		}
 		cs := reloads(t, ctx, url+"/cpu.html", 3, func(i int) string {
 			marker := fmt.Sprintf("// cell edit %d", i)
 			require.NoError(t, os.WriteFile(cpu, []byte(strings.Replace(string(orig), line, line+" "+marker, 1)), 0o644))

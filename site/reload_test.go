@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -85,8 +84,11 @@ func serveLog(t *testing.T, log *syncBuffer, timeout time.Duration) string {
 }
 
 // TestLiveReload: with -serve, a prose edit saved into a chapter reaches
-// the open page by itself, in under a second (the median of 10; the
-// cells are not run here: -norun, see TestMeasureReload for the book).
+// the open page by itself, ten times in a row (the cells are not run here:
+// -norun). It logs the median; the target, under a second, is checked
+// where timing means something, by BOOK_MEASURE=1 (TestMeasureReload,
+// which asserts it), not in a unit test that shares the CI machine with
+// the rest of the suite.
 func TestLiveReload(t *testing.T) {
 	ctx := browser(t)
 	dir := t.TempDir()
@@ -112,6 +114,5 @@ func TestLiveReload(t *testing.T) {
 	ds := reloads(t, ctx, url+"/cpu.html", 10, proseEdit(t, page, "prose"))
 	t.Logf("prose edit to reload, -norun: median %v of %v", median(ds).Round(time.Millisecond), ds)
 	t.Logf("rebuilds: %q", regexp.MustCompile(`rebuilt in \S+`).FindAllString(log.String(), -1))
-	assert.Less(t, median(ds), time.Second, "a prose edit reaches the page in under a second (median of 10)")
 	w.check(t)
 }

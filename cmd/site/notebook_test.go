@@ -140,7 +140,6 @@ func TestNotebookStopAndTimeout(t *testing.T) {
 	evs := postRun(t, base, token, "show", "fmt.Println(\"x is\", x)", nil)
 	assert.Equal(t, "pass", evs[len(evs)-1].Action, "%+v", evs)
 
-	var stopped time.Time
 	evs = postRun(t, base, token, "loop", "fmt.Println(\"looping\")\nfor {}", func(e report.Event) {
 		if e.Stream == "stdout" {
 			// The loop runs: pages are still served, then Stop.
@@ -149,21 +148,21 @@ func TestNotebookStopAndTimeout(t *testing.T) {
 			require.NoError(t, err)
 			resp.Body.Close()
 			assert.Equal(t, 200, resp.StatusCode)
-			assert.Less(t, time.Since(t0), 2*time.Second, "a page during a run")
-			stopped = time.Now()
+			assert.Less(t, time.Since(t0), 10*time.Second, "a page during a run")
 			assert.Equal(t, 204, post(t, base, token, "/__stop", `{"chapter": "nb.md", "cell": "loop"}`))
 		}
 	})
 	res := evs[len(evs)-1]
 	assert.Equal(t, "interrupted", res.FailKind, "%+v", evs)
-	assert.Less(t, time.Since(stopped), 900*time.Millisecond, "stopped before the cell's 1s timeout")
+	// "interrupted", not "timeout": Stop ended it, before the cell's 1s
+	// timeout could (no wall-clock bound here: CI machines are loaded).
 	evs = postRun(t, base, token, "show", "fmt.Println(\"x is\", x)", nil)
 	assert.Equal(t, "pass", evs[len(evs)-1].Action, "the session answers after Stop: %+v", evs)
 
 	t0 := time.Now()
 	evs = postRun(t, base, token, "loop", "for {}", nil)
 	assert.Equal(t, "timeout", evs[len(evs)-1].FailKind, "%+v", evs)
-	assert.Less(t, time.Since(t0), 8*time.Second)
+	assert.Less(t, time.Since(t0), 30*time.Second, "the timeout ends the run")
 	evs = postRun(t, base, token, "show", "x = 7\nfmt.Println(\"x is\", x)", nil)
 	assert.Equal(t, "x is 7\n", evs[2].Output, "the session answers after the timeout: %+v", evs)
 
