@@ -38,6 +38,9 @@ func runTimed(t *testing.T, fixture string, opts Options) (*report.Report, strin
 	rep, err := RunChapter(context.Background(), dst, &opts)
 	require.NoError(t, err)
 	for _, res := range rep.Results {
+		if res.Kind == "file" { // runs in the programs built with it
+			continue
+		}
 		require.Equal(t, chapter.Pass, res.Status, "cell %s: %s %v", res.Cell, res.Error, res.Problems)
 	}
 	return rep, out.String()
