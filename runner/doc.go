@@ -523,9 +523,11 @@ main should not block thousands of times), whose CPU time and wait
 /proc/thread-self/schedstat gives. The load can have added to main's CPU
 time only what main did in place of, or while waiting for, threads the
 load held up (GC assists, spinning), no longer than they were held up
-(their wait plus steal, and at most what other processes used, plus a
-tick), and time the hypervisor stole while main's thread counted as
-running: F is main's CPU time less both. A sequential baseline does its
+(their wait), and time the hypervisor stole while main's or another
+thread counted as running. A stolen instant stalls the one thread that
+was on that CPU, so the machine's steal bounds all stolen time at once,
+and the whole is at most what other processes used, plus a tick: F is
+main's CPU time less that. A sequential baseline does its
 work on main, so F is nearly its unloaded time however much its other
 threads waited; a pool's main waits, and F says little. Under the go
 engine main is not locked (a compiled program's switches cost a hundred

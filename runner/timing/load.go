@@ -55,9 +55,12 @@ func loadDelay(wall, wait, steal time.Duration, s loadSample) time.Duration {
 // run before they had run. The load can have added to main's CPU time
 // only what main did in place of, or while waiting for, threads the load
 // held up (GC assists, spinning), at most as long as they were held up:
-// the other threads' wait, and at most what other processes used; and
-// time stolen while main's thread was counted running. Both are taken
-// off. 0 when it cannot be known.
+// the other threads' wait; and time stolen while main's thread was
+// counted running. A stolen instant stalls the one thread that was on
+// that CPU, main or another, so the machine's steal bounds both kinds of
+// stolen time together; and all of it is at most what other processes
+// (the hypervisor included) used. That is taken off. 0 when it cannot be
+// known.
 func workFloor(wall, mainCPU, mainWait, wait, steal time.Duration, s loadSample) time.Duration {
 	if mainCPU <= 0 || mainWait < 0 || wait < mainWait {
 		return 0
@@ -72,7 +75,7 @@ func workFloor(wall, mainCPU, mainWait, wait, steal time.Duration, s loadSample)
 	if s.ok {
 		heldUp = min(heldUp, max(0, s.rest)+time.Second/clockTicks)
 	}
-	return min(wall, max(0, mainCPU-steal-heldUp))
+	return min(wall, max(0, mainCPU-heldUp))
 }
 
 // A Sample is one round's measurement of an expectation: Ratio as

@@ -293,13 +293,13 @@ func TestWorkFloor(t *testing.T) {
 	probe := func(rest, steal int) loadSample {
 		return loadSample{wall: time.Second, rest: ms(rest), steal: ms(steal), ok: true}
 	}
-	assert.Equal(t, ms(380), workFloor(ms(450), ms(400), ms(40), ms(50), ms(5), probe(100, 5)),
-		"400ms of main's CPU, less 5ms stolen and the others' 10ms wait and 5ms steal")
+	assert.Equal(t, ms(385), workFloor(ms(450), ms(400), ms(40), ms(50), ms(5), probe(100, 5)),
+		"400ms of main's CPU, less the others' 10ms wait and the 5ms stolen from main or from them")
 	assert.Equal(t, ms(400)-tick, workFloor(ms(450), ms(400), 0, ms(500), 0, probe(0, 0)),
 		"the others waited behind the cell's own threads: nothing else ran but a tick")
 	assert.Equal(t, ms(300), workFloor(ms(300), ms(400), 0, 0, 0, probe(0, 0)), "at most the run")
 	assert.Equal(t, time.Duration(0), workFloor(ms(450), ms(400), ms(10), ms(500), 0, probe(500, 0)), "held up longer than main ran")
-	assert.Equal(t, ms(370), workFloor(ms(450), ms(400), 0, ms(10), -1, probe(100, 10)), "steal unknown to the run: the probe's")
+	assert.Equal(t, ms(380), workFloor(ms(450), ms(400), 0, ms(10), -1, probe(100, 10)), "steal unknown to the run: the probe's")
 	assert.Equal(t, time.Duration(0), workFloor(ms(450), ms(400), 0, ms(10), -1, loadSample{}), "steal unknown")
 	assert.Equal(t, time.Duration(0), workFloor(ms(450), -1, -1, ms(10), 0, probe(0, 0)), "main not locked: unknown")
 	assert.Equal(t, time.Duration(0), workFloor(ms(450), ms(400), ms(20), -1, 0, probe(0, 0)), "threads' wait unknown")
@@ -322,9 +322,12 @@ func simRun(rng *rand.Rand, w0 time.Duration, mainShare float64) (tr timedRun, t
 	rest := max(0, delay-frac(tick)+frac(w0))
 	// main's CPU time without load, and what the load added to it: work
 	// in place of threads it held up, at most as long as they were held
-	// up and as long as the load ran, and stolen time counted as running.
+	// up, and stolen time counted as running. A stolen instant stalls one
+	// thread, main (counted running) or another (held up): the steal is
+	// split between them. All of it is at most what the load used.
 	main0 := time.Duration(mainShare * float64(w0))
-	extra := frac(min(otherWait+steal, rest+tick)) + steal
+	stealMain := frac(steal)
+	extra := min(frac(otherWait+steal-stealMain)+stealMain, rest+tick)
 	wall := w0 + delay
 	res := &chapter.Result{Time: wall, MainCPU: min(main0+extra, wall), MainWait: mainWait, Wait: mainWait + otherWait, Steal: steal}
 	s := loadSample{wall: wall, rest: rest, steal: steal, ok: true}
