@@ -67,12 +67,16 @@ func notebookServer(t *testing.T, k Kernel) (*httptest.Server, *Notebook) {
 
 type call struct {
 	method, path, host, origin, token, body string
+	chunked                                 bool // send the body without a Content-Length
 }
 
 func (c call) do(t *testing.T, srv *httptest.Server) *http.Response {
 	t.Helper()
 	req, err := http.NewRequest(c.method, srv.URL+c.path, strings.NewReader(c.body))
 	require.NoError(t, err)
+	if c.chunked {
+		req.ContentLength = -1
+	}
 	if c.host != "" {
 		req.Host = c.host
 	}
@@ -109,6 +113,7 @@ func TestNotebookRefuses(t *testing.T) {
 		{"other origin", call{method: "POST", path: "/__run", origin: "http://127.0.0.1:1", token: "secret", body: okBody}, 403},
 		{"other origin, stop", call{method: "POST", path: "/__stop", origin: "http://localhost:" + strings.Split(own, ":")[1], token: "secret", body: `{"chapter": "ch.md"}`}, 403},
 		{"oversized body", call{method: "POST", path: "/__run", token: "secret", body: big}, 413},
+		{"oversized body, chunked", call{method: "POST", path: "/__run", token: "secret", body: big, chunked: true}, 413},
 		{"unknown chapter", call{method: "POST", path: "/__run", token: "secret", body: `{"chapter": "../go.mod", "cell": "x", "code": ""}`}, 404},
 		{"no code", call{method: "POST", path: "/__run", token: "secret", body: `{"chapter": "ch.md", "cell": "x"}`}, 400},
 	} {
