@@ -130,6 +130,11 @@ func (c *Cache) CellKey(ch *chapter.Chapter, cell *chapter.Cell) string {
 			}
 		}
 	}
+	// A program's files are part of it: editing a file cell runs again
+	// every program built with it.
+	for _, f := range cell.Uses {
+		fmt.Fprintf(h, "file\x00%q\x00%q\x00", f.Info, f.Code)
+	}
 	fmt.Fprintf(h, "this\x00%q\x00%q", cell.Info, cell.Code)
 	return hex.EncodeToString(h.Sum(nil))
 }

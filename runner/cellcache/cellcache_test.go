@@ -147,6 +147,33 @@ func TestPositionsMove(t *testing.T) {
 	assert.Contains(t, rep.Result("broken").Error, "ch.md:6:", "the error at the new line")
 }
 
+// TestFileCellInKey: a program built with a file cell runs again when the
+// file cell changes, and only it.
+func TestFileCellInKey(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ch.md")
+	cache := &cellcache.Cache{Dir: filepath.Join(dir, "cache"), Engine: "auto"}
+	src := func(word string) string {
+		return "```{.go title=\"word.go\" name=\"word\" .file}\npackage main\n\nconst word = \"" + word + "\"\n```\n\n" +
+			"```{.go name=\"uses\" with=\"word\"}\npackage main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(word) }\n```\n\n" +
+			"```{.go name=\"alone\"}\npackage main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"alone\") }\n```\n"
+	}
+	run := func(word string) (*report.Report, cellcache.Stats) {
+		t.Helper()
+		require.NoError(t, os.WriteFile(path, []byte(src(word)), 0o644))
+		before := cache.Stats()
+		rep, err := runner.RunChapter(context.Background(), path, &runner.Options{Cache: cache, Short: true})
+		require.NoError(t, err)
+		return rep, delta(before, cache.Stats())
+	}
+	rep, _ := run("old")
+	require.Equal(t, "old\n", rep.Result("uses").Stdout)
+	rep, st := run("new")
+	assert.Equal(t, "new\n", rep.Result("uses").Stdout, "the program saw the edited file")
+	assert.Equal(t, int64(1), st.Hits, "alone comes from the cache")
+	assert.Equal(t, int64(1), st.Misses, "uses runs again")
+}
+
 // TestExpectationCache: a verdict is found under the key of its text, its
 // cells and the timing record, and expires; failed ones are not stored.
 func TestExpectationCache(t *testing.T) {
