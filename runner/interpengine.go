@@ -87,7 +87,7 @@ func (e *interpEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Resul
 		// lacks is, before a worker starts.
 		res := newResult(c, e.Name())
 		res.FailKind, res.Refused = chapter.FailCompile, testReason
-		res.Error = fmt.Sprintf("%s: cell %s is a test (%s): the interpreter does not run tests; go test runs it under -engine=auto or -engine=go", e.ch.Pos(c.Line), c.Name, c.Title)
+		res.Error = fmt.Sprintf("%s is a test: the interpreter does not run tests; go test runs it under -engine=auto or -engine=go", c.Title)
 		return res, nil
 	}
 	if msg := e.types.check(c); msg != "" {

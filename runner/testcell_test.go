@@ -54,8 +54,8 @@ func TestTestCellsYaegi(t *testing.T) {
 		assert.Equal(t, chapter.Fail, r.Status, name)
 		assert.Equal(t, chapter.FailCompile, r.FailKind, name)
 		assert.Equal(t, "a test: go test", r.Refused, name)
-		assert.Contains(t, r.Error, "testdata/tests/tests.md:", name)
-		assert.Contains(t, r.Error, "is a test ("+strings.TrimSuffix(name, "-test")+"_test.go): the interpreter does not run tests", name)
+		assert.Contains(t, strings.Join(r.Problems, "\n"), "testdata/tests/tests.md:"+strconv.Itoa(r.Line)+": cell "+name+": ", name)
+		assert.Contains(t, r.Error, strings.TrimSuffix(name, "-test")+"_test.go is a test: the interpreter does not run tests", name)
 	}
 	assert.Equal(t, chapter.Pass, rep.Result("race").Status, "%v", rep.Result("race").Problems)
 	assert.Equal(t, "go", rep.Result("race").Engine)
