@@ -61,6 +61,8 @@ func (r *chapterRun) execute(c *chapter.Cell) (*chapter.Result, error) {
 		return r.onGo(c, "")
 	case c.Engine == "go":
 		return r.onGo(c, cellReason(c))
+	case c.Test && mode != "yaegi":
+		return r.onGo(c, testReason)
 	case mode == "yaegi":
 		return r.onYaegi(c)
 	case !c.Program && r.goFrag != nil:
@@ -170,6 +172,10 @@ func (e *goEngine) adopt(c *chapter.Cell, d time.Duration) {
 	f.time = d
 	e.session = append(e.session, f)
 }
+
+// testReason is why a test cell runs under the toolchain: only go test
+// runs a test.
+const testReason = "a test: go test"
 
 // cellReason is why a cell that says so runs under the toolchain.
 func cellReason(c *chapter.Cell) string {

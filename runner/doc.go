@@ -43,6 +43,8 @@ error. Known attributes:
 	                   it must be unique in the chapter. Default: the title
 	                   without ".go", else "L<line>" (the fence's line).
 	title="cpu.go"     the file name shown above the code (MkDocs-Material).
+	                   A title that ends in _test.go makes a test cell: see
+	                   Tests.
 	timeout="30s"      a time.ParseDuration value; the default is the
 	                   runner's -timeout (10s).
 	.norun             the cell is shown but not executed; it may not have an
@@ -178,6 +180,56 @@ own in what the interpreter evaluates (point_bookrt_v1, point_bookrt_v2,
 any rule). [FragmentNames] lists the names a fragment declares and the
 names it uses, for a notebook to tell which cells an edit makes stale.
 
+# Tests
+
+A cell whose title ends in _test.go is a test cell: a test file of package
+main, which go test runs, for what needs a *testing.T (testing/synctest,
+t.Run, the race detector under go test -race):
+
+	```{.go title="counter_test.go" name="counter-test" with="counter"}
+	package main
+
+	import "testing"
+
+	func TestCounter(t *testing.T) { ... }
+	```
+
+The runner runs it as go test -v runs it: the package of the test file
+(and of the file cells named by with=, see Programs of several files) is
+built with go test -c (which runs go vet's checks, as go test does; with
+.race, -race), in the go engine's module, and the test binary runs with
+-test.v, its output captured as a program's. Only the toolchain runs tests:
+under auto and both the cell is routed there ("go: a test: go test"), and
+-engine=yaegi refuses it, a compile failure at its line that says so;
+engine="go" or .race runs it under the toolchain whatever -engine says, as
+for any cell. Its output is what go test -v prints: "=== RUN   TestX", the
+tests' logs, "--- PASS: TestX (0.00s)" (the duration is masked, as any),
+then PASS or FAIL. The line go test itself adds ("ok  \tpkg\t0.005s") is
+not printed: the test binary does not print it. Positions are the
+chapter's, as for every cell built with //line directives: t.Log, t.Error
+and compile errors name the chapter's file and line ("    testing.md:42:
+elapsed 1h0m0s"), where go test at a prompt names counter_test.go and its
+own line.
+
+A test that fails makes the binary exit with status 1: the run fails with
+the kind exit, "exit status 1: failed: TestA, TestB" (the top-level tests
+that printed --- FAIL), and fails="exit" or fails="exit: exit status 1"
+expects it; its output, the --- FAIL lines and the logs, is checked as
+any. A race the detector finds during a test (testing then fails the
+test) is the kind race, as in a program; a panic in a test, such as the
+deadlock a testing/synctest bubble reports, the kind panic; the timeout
+stops the binary as it stops a program. In a race report of a test the
+standard library's files are written under $GOROOT/src, since package
+testing starts the test goroutines (the report is otherwise the
+program's: positions at the chapter's lines, code offsets dropped).
+
+A test cell must have a package clause, package main; its title must be
+a file name go test reads (no directory, no _ or . first, no _linux or
+_amd64 before _test). It has no func main of its own to time, so a
+timing expectation cannot name it (time a program). -json and the
+reports give its Kind as "test". On the site it is shown as a program is,
+with its title; the notebook's Run runs it as the runner does.
+
 # Programs of several files
 
 A program can be built, as Go builds a package, from its own file and
@@ -207,10 +259,12 @@ at the block's line), it takes none of the attributes about running
 cells never name each other and cannot form a cycle. It is reported as
 skipped, "file cell: built into io-pool, io-sync" (-json Kind "file").
 
-with= on a complete program names the file cells it is built with,
-separated by spaces (not commas), each once, in any order; a file cell may
-stand before or after the programs that use it. The program's own file is
-named by its title (main.go when it has none), and the program is one
+with= on a complete program or a test cell names the file cells it is
+built with, separated by spaces (not commas), each once, in any order; a
+file cell may stand before or after the programs that use it. The
+program's own file is named by its title (main.go when it has none; a test
+cell's is its title, and only the toolchain builds it: see Tests; a file
+cell is never a test, and its title may not end in _test.go), and the program is one
 package of these files: each file imports what its own code uses (as with go
 build, a package that only another file imports is undefined), every
 file sees the declarations of the others, and the files are given to the
@@ -249,7 +303,8 @@ with it says "uses site.go" with a link to it, and its copy button copies
 the whole program as one file that go run builds: the imports of every
 file, each once, then each file's declarations under a "// NAME.go"
 comment, formatted by gofmt (one file, because a clipboard holds one text
-and a reader pastes it into one main.go).
+and a reader pastes it into one main.go; for a test cell, into one file
+named as its title, which go test runs).
 
 # Output blocks
 
@@ -883,7 +938,7 @@ cells]" and is skipped. Where expectations were timed, the text report's
 "timing" line is an output of the chapter.
 
 The book's fields ride along, ignored by those tools: on a cell's run and
-result Line (the fence's) and Kind ("program", "fragment" or "file"); on its
+result Line (the fence's) and Kind ("program", "test", "fragment" or "file"); on its
 result Engine, CPU (seconds), Error (how the run failed), FailKind and
 Problems (why the check failed, diffs included); on an expectation's run
 and result Line and Kind "expect" (the test expect has Kind

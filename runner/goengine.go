@@ -50,6 +50,7 @@ type goEngine struct {
 	ch      *chapter.Chapter
 	opts    *Options
 	goCmd   string // the go command
+	goroot  string // its GOROOT, "" if unknown
 	dir     string // the temporary module
 	scratch *scratchDir
 	nonce   string // makes the fragments' fences unforgeable
@@ -94,7 +95,7 @@ func newGoEngine(ch *chapter.Chapter, opts *Options) (*goEngine, error) {
 		return nil, err
 	}
 	dir := sd.path
-	e := &goEngine{ch: ch, opts: opts, goCmd: goCmd, dir: dir, scratch: sd, nonce: newNonce()}
+	e := &goEngine{ch: ch, opts: opts, goCmd: goCmd, goroot: goRoot(goCmd), dir: dir, scratch: sd, nonce: newNonce()}
 	if err := writeCellModule(dir, root); err != nil {
 		sd.remove()
 		return nil, err
@@ -110,15 +111,20 @@ func (e *goEngine) Close() error { return e.scratch.remove() }
 func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, error) {
 	e.seq++
 	res := newResult(c, e.Name())
-	if c.Program {
-		code, wrapped := renameMain(c.Code, c.Race)
+	if c.Program || c.Test {
+		// A test keeps its code: package testing's main runs it, and its
+		// time is the test binary's.
+		code, wrapped := c.Code, false
+		if !c.Test {
+			code, wrapped = renameMain(c.Code, c.Race)
+		}
 		if err := writeHooks(filepath.Join(e.dir, "cell"), wrapped); err != nil {
 			return res, err
 		}
 		// A program of several files is built as go build builds a
 		// package: each file under its name.
 		files := map[string]string{}
-		key := fmt.Sprint(c.Race)
+		key := fmt.Sprint(c.Race, c.Test)
 		for _, s := range c.Sources() {
 			if s.Cell == c {
 				s.Code = code
@@ -129,7 +135,7 @@ func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, e
 		bin := e.programs[key]
 		if bin == "" {
 			var err error
-			if bin, err = e.build(ctx, files, c.Race, res); err != nil || bin == "" {
+			if bin, err = e.build(ctx, files, c.Race, c.Test, res); err != nil || bin == "" {
 				return res, err
 			}
 			if e.programs == nil {
@@ -149,7 +155,7 @@ func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, e
 	if err := writeHooks(filepath.Join(e.dir, "cell"), false); err != nil {
 		return res, err
 	}
-	bin, err := e.build(ctx, map[string]string{"main.go": src}, c.Race, res)
+	bin, err := e.build(ctx, map[string]string{"main.go": src}, c.Race, false, res)
 	if err != nil {
 		return res, err
 	}
@@ -160,7 +166,7 @@ func (e *goEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, e
 		unused = unusedImports(res.Error)
 		if len(unused) > 0 && onlyUnusedImports(res.Error) {
 			res = newResult(c, e.Name())
-			if bin, err = e.build(ctx, map[string]string{"main.go": e.assemble(f, unused)}, c.Race, res); err != nil {
+			if bin, err = e.build(ctx, map[string]string{"main.go": e.assemble(f, unused)}, c.Race, false, res); err != nil {
 				return res, err
 			}
 		}
@@ -320,10 +326,11 @@ func (e *goEngine) assemble(f *goFragment, drop map[string]bool) string {
 const generated = "\n//line book-runner-generated.go:1:1\n"
 
 // build compiles the package of the given files (name to source), beside
-// the hooks, in place of the last cell's. It returns the binary, or ""
-// with res holding the compile error; the error is for a toolchain that
-// cannot run at all.
-func (e *goEngine) build(ctx context.Context, files map[string]string, race bool, res *chapter.Result) (string, error) {
+// the hooks, in place of the last cell's: with test, its test binary, as
+// go test -c builds it (go vet's checks included, as go test runs them).
+// It returns the binary, or "" with res holding the compile error; the
+// error is for a toolchain that cannot run at all.
+func (e *goEngine) build(ctx context.Context, files map[string]string, race, test bool, res *chapter.Result) (string, error) {
 	cellDir := filepath.Join(e.dir, "cell")
 	old, _ := filepath.Glob(filepath.Join(cellDir, "*.go"))
 	for _, f := range old {
@@ -340,6 +347,9 @@ func (e *goEngine) build(ctx context.Context, files map[string]string, race bool
 	}
 	bin := filepath.Join(e.dir, "bin", fmt.Sprintf("cell%d", e.seq))
 	args := []string{"build", "-o", bin}
+	if test {
+		args = []string{"test", "-c", "-o", bin}
+	}
 	if race {
 		args = append(args, "-race")
 	}
@@ -364,7 +374,7 @@ func (e *goEngine) build(ctx context.Context, files map[string]string, race bool
 	}
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ctx.Err() != nil {
-		return "", fmt.Errorf("go build: %w", err)
+		return "", fmt.Errorf("go %s: %w", args[0], err)
 	}
 	res.FailKind, res.Error = chapter.FailCompile, e.chapterPaths(buildErrors(out.String()))
 	return "", nil
@@ -452,7 +462,14 @@ func (e *goEngine) run(ctx context.Context, c *chapter.Cell, bin string, fenced 
 	if !c.Program {
 		defer os.Remove(bin)
 	}
-	cmd := exec.Command(bin)
+	var args []string
+	if c.Test {
+		// What go test -v passes the test binary, but its -test.timeout:
+		// the cell's timeout stops it (SIGQUIT, as for a program).
+		args = []string{"-test.v=true", "-test.paniconexit0"}
+		p.test = true
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Dir = filepath.Join(e.dir, "work")
 	cmd.Env = append(environWithout(workerEnv, "BOOK_TRACE"), "BOOK_FENCE="+p.fenceFile)
 	if e.traced(c) {
@@ -506,6 +523,7 @@ func (e *goEngine) run(ctx context.Context, c *chapter.Cell, bin string, fenced 
 type goRun struct {
 	traceFile, fenceFile string
 	fence                string // "" for a program
+	test                 bool   // a test binary, run as go test -v runs it
 	stdout, stderr       *stream
 	timeout              time.Duration
 	timedOut             bool
@@ -535,7 +553,37 @@ func (e *goEngine) collect(p *goRun, res *chapter.Result) {
 		return
 	}
 	e.classify(res, p.ps, p.timedOut, p.timeout, string(out), string(errOut))
+	if p.test {
+		e.testFailure(res)
+	}
 	noteTruncation(res, e.opts.outputCap())
+}
+
+// failedTestRe matches go test -v's line for a failed top-level test.
+var failedTestRe = regexp.MustCompile(`(?m)^--- FAIL: (\S+)`)
+
+// testFailure reads the ending of a test binary, which exits with status
+// 1 when a test failed: a race the detector found during a test (testing
+// then fails the test) is the kind race, as in a program; other failures
+// stay exit, their message naming the tests that failed, after the
+// status: "exit status 1: failed: TestSum".
+func (e *goEngine) testFailure(res *chapter.Result) {
+	if res.FailKind != chapter.FailExit || res.Error != "exit status 1" {
+		return
+	}
+	if strings.Contains(res.Stderr, "WARNING: DATA RACE") {
+		res.FailKind = chapter.FailRace
+		res.Error = "race: " + raceSummary(res.Stderr)
+		res.Stderr = e.raceReport(res.Stderr)
+		return
+	}
+	var names []string
+	for _, m := range failedTestRe.FindAllStringSubmatch(res.Stdout, -1) {
+		names = append(names, m[1])
+	}
+	if len(names) > 0 {
+		res.Error += ": failed: " + strings.Join(names, ", ")
+	}
 }
 
 var (
@@ -564,8 +612,8 @@ func (e *goEngine) classify(res *chapter.Result, ps *os.ProcessState, timedOut b
 		res.Error = fmt.Sprintf("timeout after %v%s", timeout, e.blockedAt(dump))
 	case status == 66 && strings.Contains(errOut, "WARNING: DATA RACE"):
 		res.FailKind = chapter.FailRace
-		res.Error = "race: " + e.raceSummary(errOut)
-		res.Stderr = frameOffRe.ReplaceAllString(errOut, "$1")
+		res.Error = "race: " + raceSummary(errOut)
+		res.Stderr = e.raceReport(errOut)
 	case status == 0:
 	case status == 2 && at >= 0:
 		res.FailKind, res.Error = crashKind(crash), crash
@@ -584,6 +632,19 @@ func (e *goEngine) classify(res *chapter.Result, ps *os.ProcessState, timedOut b
 	default:
 		res.FailKind, res.Error = chapter.FailCrash, "the program ended abnormally: "+ps.String()
 	}
+}
+
+// raceReport is the race detector's report as a golden output can show
+// it: without the frames' code offsets (+0x37), and with the standard
+// library's files under $GOROOT/src (the creators of a test's goroutines
+// are package testing's), so that it does not depend on where Go is
+// installed.
+func (e *goEngine) raceReport(stderr string) string {
+	stderr = frameOffRe.ReplaceAllString(stderr, "$1")
+	if e.goroot != "" {
+		stderr = strings.ReplaceAll(stderr, filepath.Join(e.goroot, "src")+string(filepath.Separator), "$GOROOT/src/")
+	}
+	return stderr
 }
 
 // blockedAt summarizes a goroutine dump: how many goroutines were in which
@@ -610,7 +671,7 @@ var raceAccessRe = regexp.MustCompile(`(?m)^(Read|Write|Previous read|Previous w
 
 // raceSummary names the two accesses of the first race report, at the
 // chapter's lines.
-func (e *goEngine) raceSummary(stderr string) string {
+func raceSummary(stderr string) string {
 	ms := raceAccessRe.FindAllStringSubmatch(stderr, 2)
 	if len(ms) < 2 {
 		return "data race"
@@ -651,6 +712,17 @@ func goCommand() (string, error) {
 		return "", errors.New("the go engine needs the go command on $PATH")
 	}
 	return p, nil
+}
+
+// goRoot is the GOROOT of the go command, or "".
+func goRoot(goCmd string) string {
+	cmd := exec.Command(goCmd, "env", "GOROOT")
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOWORK=off")
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // moduleRoot finds this repository: from the runner package's source

@@ -81,6 +81,15 @@ func (e *interpEngine) Close() error {
 }
 
 func (e *interpEngine) Run(ctx context.Context, c *chapter.Cell) (*chapter.Result, error) {
+	if c.Test {
+		// A test needs package testing's main and a *testing.T, which
+		// only go test provides: refused, as an import the interpreter
+		// lacks is, before a worker starts.
+		res := newResult(c, e.Name())
+		res.FailKind, res.Refused = chapter.FailCompile, testReason
+		res.Error = fmt.Sprintf("%s is a test: the interpreter does not run tests; go test runs it under -engine=auto or -engine=go", c.Title)
+		return res, nil
+	}
 	if msg := e.types.check(c); msg != "" {
 		res := newResult(c, e.Name())
 		res.FailKind, res.Error = chapter.FailCompile, msg

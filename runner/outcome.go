@@ -17,10 +17,13 @@ func newResult(c *chapter.Cell, engine string) *chapter.Result {
 	return &chapter.Result{Cell: c.Name, Line: c.Line, Engine: engine, Kind: kindName(c)}
 }
 
-// kindName is a result's Kind: "program" or "fragment".
+// kindName is a result's Kind: "program", "test", "fragment" or "file".
 func kindName(c *chapter.Cell) string {
 	if c.File {
 		return "file"
+	}
+	if c.Test {
+		return "test"
 	}
 	if c.Program {
 		return "program"

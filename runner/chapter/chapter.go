@@ -63,6 +63,11 @@ type Cell struct {
 	// programs of the chapter are built with (with=); it does not run on
 	// its own. Title is its file name.
 	File bool
+	// Test: a test cell, whose title names a test file (title="x_test.go"):
+	// a test file of package main, run as go test -v runs it, under the
+	// toolchain alone. It is also a Program (it has a package clause);
+	// Parse refuses one that is not.
+	Test bool
 	// With names the file cells this program is built with, in the order
 	// written (with="a b"); Uses are those cells, set by Parse when every
 	// name is right.
@@ -352,6 +357,7 @@ func newCell(b *fence, info Info, ierr error, lines *LineIndex) *Cell {
 		}
 	}
 	c.Program = hasPackageClause(c.Code)
+	c.Test = !c.File && strings.HasSuffix(c.Title, "_test.go")
 	return c
 }
 

@@ -183,6 +183,8 @@ func ParseExpects(ch *Chapter) ([]*Expectation, ErrorList) {
 				bad(x.Line, "expect: no cell named %q", name)
 			case c.File:
 				bad(x.Line, "expect: cell %s is a file cell: it does not run on its own; time a program built with it", name)
+			case c.Test:
+				bad(x.Line, "expect: cell %s is a test: its run is a test binary's, not a program's work; time a program", name)
 			case !c.Program:
 				bad(x.Line, "expect: cell %s is a fragment: only complete programs (package main) can be timed", name)
 			case c.NoRun:

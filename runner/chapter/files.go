@@ -56,6 +56,13 @@ func (p *parseState) checkFiles() {
 		}
 	}
 	for _, c := range p.ch.Cells {
+		if c.Test {
+			if msg := testProblem(c); msg != "" {
+				bad(c, "test cell: %s", msg)
+			}
+		}
+	}
+	for _, c := range p.ch.Cells {
 		if c.File && !used[c.Name] {
 			bad(c, "file cell %s: no program names it in with=; add with=%q to the programs built with it, or drop .file", c.Name, c.Name)
 		}
@@ -100,6 +107,26 @@ func fileProblem(c *Cell) string {
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
 			return "a file cell has no func main: the program built with it has its own"
 		}
+	}
+	return ""
+}
+
+// testProblem says what is wrong with a test cell on its own, or "": its
+// title must name a test file go test reads, and it must be a file of
+// package main (the package of the chapter's programs and file cells).
+func testProblem(c *Cell) string {
+	if strings.ContainsAny(c.Title, "/\\ ") {
+		return fmt.Sprintf("title=%q: a test cell's title is the name of its file, NAME_test.go", c.Title)
+	}
+	if why := ignoredName(strings.TrimSuffix(c.Title, "_test.go") + ".go"); why != "" {
+		return fmt.Sprintf("title=%q: go test leaves out a file so named (%s)", c.Title, why)
+	}
+	if !c.Program {
+		return "a test cell is a test file: it starts with package main"
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "", c.Code, parser.PackageClauseOnly)
+	if err == nil && f.Name.Name != "main" {
+		return fmt.Sprintf("package %s: a test cell is a test file of package main, the package of the chapter's programs", f.Name.Name)
 	}
 	return ""
 }
@@ -155,10 +182,13 @@ func (p *parseState) nearestFile(n string) string {
 	return " (the chapter has no file cells, {.go title=\"NAME.go\" name=\"...\" .file})"
 }
 
-// FileName is the name of a program's own file: for a program built with
-// file cells its title, when that is a .go file name go build reads;
-// else main.go.
+// FileName is the name of a program's own file: for a test cell its
+// title; for a program built with file cells its title, when that is a
+// .go file name go build reads; else main.go.
 func (c *Cell) FileName() string {
+	if c.Test {
+		return c.Title
+	}
 	if len(c.With) > 0 && strings.HasSuffix(c.Title, ".go") && !strings.ContainsAny(c.Title, "/\\ ") && ignoredName(c.Title) == "" {
 		return c.Title
 	}

@@ -16,7 +16,7 @@ const (
 type Result struct {
 	Cell     string        `json:"cell"`
 	Line     int           `json:"line"`
-	Kind     string        `json:"kind"` // "program", "fragment" or "file"
+	Kind     string        `json:"kind"` // "program", "test", "fragment" or "file"
 	Engine   string        `json:"engine"`
 	Status   Status        `json:"status"`
 	Stdout   string        `json:"stdout,omitempty"`

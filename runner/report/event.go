@@ -28,7 +28,7 @@ type Event struct {
 	Output  string    `json:"Output,omitempty"`  // one line (a longer one in pieces), with its newline
 
 	// The book's fields. Line is the cell's fence or the expectation's
-	// line (on run and on the result); Kind is program, fragment or
+	// line (on run and on the result); Kind is program, test, fragment or
 	// expect; Stream says which stream a line of a cell's output was
 	// written to.
 	Line   int    `json:"Line,omitempty"`
