@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"github.com/concurrency101/book/runner/chapter"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -43,7 +44,11 @@ func (k *fakeKernel) Run(ctx context.Context, cell, code string, emit func(repor
 		emit(report.Event{Action: report.ActionFail, Test: cell, FailKind: "interrupted"})
 		return nil
 	}
-	emit(report.Event{Action: report.ActionPass, Test: cell})
+	pass := report.Event{Action: report.ActionPass, Test: cell}
+	if code == "spans" {
+		pass.Spans = []chapter.Region{{Lane: "task 1", Start: 0, End: 20 * time.Millisecond}, {Lane: "task 2", Start: 5 * time.Millisecond, End: 30 * time.Millisecond}}
+	}
+	emit(pass)
 	return nil
 }
 func (k *fakeKernel) Restart() { k.restarts.Add(1) }
@@ -141,6 +146,32 @@ func TestNotebookRefuses(t *testing.T) {
 
 	resp = call{method: "POST", path: "/__run", token: "secret", body: `{"chapter": "ch.md", "cell": "missing", "code": ""}`}.do(t, srv)
 	assert.Equal(t, 400, resp.StatusCode)
+}
+
+// TestNotebookDiagram: a result that carries spans reaches the page with
+// its timing diagram drawn (the SVG the static page shows), one without
+// spans with none.
+func TestNotebookDiagram(t *testing.T) {
+	srv, _ := notebookServer(t, &fakeKernel{})
+	result := func(code string) map[string]any {
+		t.Helper()
+		resp := call{method: "POST", path: "/__run", token: "secret", body: `{"chapter": "ch.md", "cell": "hello", "code": "` + code + `"}`}.do(t, srv)
+		require.Equal(t, 200, resp.StatusCode)
+		var last map[string]any
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			last = nil
+			require.NoError(t, json.Unmarshal(sc.Bytes(), &last))
+		}
+		require.Equal(t, "pass", last["Action"])
+		return last
+	}
+	d, _ := result("spans")["Diagram"].(string)
+	assert.Contains(t, d, "<svg", "a diagram")
+	assert.Contains(t, d, "task 1")
+	assert.Contains(t, d, "task 2")
+	assert.NotContains(t, result("fmt.Println(1)"), "Diagram")
 }
 
 // TestNotebookPage: a served chapter's page carries the token, the
