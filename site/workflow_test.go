@@ -49,13 +49,32 @@ func TestWorkflowRunsCICommands(t *testing.T) {
 	src, err := os.ReadFile(workflowFile)
 	require.NoError(t, err)
 	want := ciCommands(string(ci))
-	require.Contains(t, want, "go test ./...")
+	test := readmeTestCommand(t)
+	require.Contains(t, want, test, ".ci/run runs the README's test command")
 	got := workflowCommands(t, src)
 	assert.True(t, isSubsequence(want, got), ".ci/run runs\n%s\nbut the workflow runs\n%s", strings.Join(want, "\n"), strings.Join(got, "\n"))
 
 	// The check notices a workflow that stopped running the tests.
-	broken := workflowCommands(t, []byte(strings.Replace(string(src), "go test ./...", "go build ./...", 1)))
+	broken := workflowCommands(t, []byte(strings.Replace(string(src), test, "go build ./...", 1)))
 	assert.False(t, isSubsequence(want, broken))
+}
+
+// readmeTestCommand is the test command README.md starts with: the go test
+// line of its first code block, without its comment.
+func readmeTestCommand(t *testing.T) string {
+	src, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	_, block, ok := strings.Cut(string(src), "```sh\n")
+	require.True(t, ok, "README.md starts with a sh block")
+	block, _, _ = strings.Cut(block, "```")
+	for _, line := range strings.Split(block, "\n") {
+		if strings.HasPrefix(line, "go test ") {
+			cmd, _, _ := strings.Cut(line, " #")
+			return strings.TrimSpace(cmd)
+		}
+	}
+	t.Fatal("README.md's first code block has no go test command")
+	return ""
 }
 
 // ciCommands returns the commands of a shell script: its lines without
