@@ -39,7 +39,6 @@
 package cellcache
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -354,26 +353,11 @@ func executableHash() string {
 
 var machineOnce = sync.OnceValue(func() string {
 	host, _ := os.Hostname()
-	return fmt.Sprintf("cpus=%d procs=%d model=%q %s/%s host=%q", runtime.NumCPU(), runtime.GOMAXPROCS(0), cpuModel(), runtime.GOOS, runtime.GOARCH, host)
+	return fmt.Sprintf("cpus=%d procs=%d model=%q %s/%s host=%q", runtime.NumCPU(), runtime.GOMAXPROCS(0), timing.CPUModel(), runtime.GOOS, runtime.GOARCH, host)
 })
 
 // machineID identifies the machine timing verdicts were measured on.
 func machineID() string { return machineOnce() }
-
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
-}
 
 // timingsHash is the SHA-256 of the chapter's timing record, or "none".
 func timingsHash(chapterPath string) string {

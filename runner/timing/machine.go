@@ -53,7 +53,7 @@ func describeMachine(engine string) Machine {
 	m := Machine{
 		CPUs:       runtime.NumCPU(),
 		GOMAXPROCS: runtime.GOMAXPROCS(0),
-		CPUModel:   cpuModel(),
+		CPUModel:   CPUModel(),
 		OS:         runtime.GOOS,
 		Arch:       runtime.GOARCH,
 		GoVersion:  runtime.Version(),
@@ -72,8 +72,9 @@ func describeMachine(engine string) Machine {
 	return m
 }
 
-// cpuModel is the first "model name" of /proc/cpuinfo, or "".
-func cpuModel() string {
+// CPUModel is the first "model name" of /proc/cpuinfo, its spaces
+// collapsed, or "" where there is none.
+func CPUModel() string {
 	f, err := os.Open("/proc/cpuinfo")
 	if err != nil {
 		return ""
