@@ -261,10 +261,6 @@ func writeResult(w util.BufWriter, c *chapter.Cell, r *chapter.Result) {
 	}
 }
 
-func writeCode(w util.BufWriter, lang, code string, hl map[int]bool) {
-	writeCodeCopy(w, lang, code, hl, "")
-}
-
 // writeCodeCopy writes a code block whose copy button copies copyText
 // instead of the code shown, when it is not empty.
 func writeCodeCopy(w util.BufWriter, lang, code string, hl map[int]bool, copyText string) {

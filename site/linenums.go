@@ -54,7 +54,7 @@ func displayAttrs(attrs []chapter.Attr) (hl map[int]bool, ln lineNums) {
 }
 
 // writeCodeLines writes a code block, with its line numbers when ln has
-// any (else as writeCode does).
+// any (else as writeCodeCopy does).
 func writeCodeLines(w util.BufWriter, lang, code string, hl map[int]bool, ln lineNums, copyText string) {
 	if ln.Start == 0 {
 		writeCodeCopy(w, lang, code, hl, copyText)

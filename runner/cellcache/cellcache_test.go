@@ -141,6 +141,7 @@ func TestPositionsMove(t *testing.T) {
 	st := cache.Stats()
 	rep = run("")
 	assert.Equal(t, st.Hits+1, cache.Stats().Hits, "restored at the same line")
+	assert.Contains(t, rep.Result("broken").Error, "ch.md:4:", "with its position")
 	rep = run("Prose.\n\n")
 	assert.Equal(t, st.Hits+1, cache.Stats().Hits, "not restored at another line")
 	assert.Equal(t, chapter.Pass, rep.Result("broken").Status)
