@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -715,15 +716,24 @@ func goCommand() (string, error) {
 }
 
 // goRoot is the GOROOT of the go command, or "".
+// It is asked once per go command and environment, not per chapter.
 func goRoot(goCmd string) string {
+	key := goCmd + "\x00" + os.Getenv("GOROOT") + "\x00" + os.Getenv("GOENV")
+	if v, ok := goRoots.Load(key); ok {
+		return v.(string)
+	}
 	cmd := exec.Command(goCmd, "env", "GOROOT")
 	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOWORK=off")
-	out, err := cmd.Output()
-	if err != nil {
-		return ""
+	root := ""
+	if out, err := cmd.Output(); err == nil {
+		root = strings.TrimSpace(string(out))
 	}
-	return strings.TrimSpace(string(out))
+	goRoots.Store(key, root)
+	return root
 }
+
+// goRoots memoizes goRoot.
+var goRoots sync.Map // string -> string
 
 // moduleRoot finds this repository: from the runner package's source
 // location, else by walking up from the working directory.
