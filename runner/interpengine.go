@@ -200,7 +200,7 @@ func (e *interpEngine) exec(ctx context.Context, w *workerProc, c *chapter.Cell,
 	e.seq++
 	seq := e.seq
 	timeout := e.opts.timeout(c)
-	req := worker.Request{Seq: seq, Path: e.ch.Path, Program: c.Program, Timeout: timeout, Rewrite: !e.opts.NoRewrite, LockMain: isTimedRun(ctx)}
+	req := worker.Request{Seq: seq, Path: e.ch.Path, Program: c.Program, Timeout: timeout, Rewrite: !e.opts.NoRewrite, LockMain: locksMain(ctx)}
 	if c.Program {
 		req.Code, req.Line = e.programCode(c)
 	} else {

@@ -16,7 +16,8 @@ import (
 // the interpreter reports the CPU time of its main goroutine, locked to a
 // thread: nearly all of a sequential program's, little of a pool's whose
 // main waits; a run that is not timed does not lock main and reports it
-// unknown. The programs' output is the same either way.
+// unknown, as does a timed run that does not ask for it (any cell but a
+// speedup's baseline). The programs' output is the same either way.
 func TestTimedRunMainCPU(t *testing.T) {
 	if _, err := os.Stat("/proc/thread-self/schedstat"); err != nil {
 		t.Skip("no /proc/thread-self/schedstat")
@@ -39,14 +40,33 @@ func TestTimedRunMainCPU(t *testing.T) {
 		return res
 	}
 	seq, pool := ch.Cells[0], ch.Cells[1]
-	res := run(timedRun(context.Background()), seq)
+	res := run(timedRun(context.Background(), true), seq)
 	assert.Greater(t, res.MainCPU, res.CPU/2, "a sequential main does the work")
 	assert.LessOrEqual(t, res.MainCPU, res.CPU)
 	assert.GreaterOrEqual(t, res.MainWait, time.Duration(0), "main's wait is known")
 	assert.LessOrEqual(t, res.MainWait, res.Wait)
-	res = run(timedRun(context.Background()), pool)
+	res = run(timedRun(context.Background(), true), pool)
 	assert.Less(t, res.MainCPU, res.CPU/4, "a pool's main waits")
 	assert.GreaterOrEqual(t, res.MainCPU, time.Duration(0))
 	res = run(context.Background(), seq)
 	assert.Negative(t, res.MainCPU, "main is locked only in timed runs")
+	res = run(timedRun(context.Background(), false), pool)
+	assert.Negative(t, res.MainCPU, "main is locked only for a timed run that asks")
+}
+
+// TestBaselines: the timed runs that lock main are those of the cells
+// speedups are measured over, not their parallel side, not a cell whose
+// parallelism is claimed, not a cell that reports its own values.
+func TestBaselines(t *testing.T) {
+	src := "```{.go name=\"seq\"}\npackage main\n\nfunc main() {}\n```\n\n" +
+		"```{.go name=\"par\"}\npackage main\n\nfunc main() {}\n```\n\n" +
+		"```{.go name=\"one\"}\npackage main\n\nfunc main() {}\n```\n\n" +
+		"```{.go name=\"cl\"}\npackage main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"a 1\\nb 2\") }\n```\n\n" +
+		"```expect\nspeedup par over seq >= 1.5\nspeedup one over seq <= 1.2\nparallelism par >= 1.4\nparallelism one <= 1.2\nspeedup a over b in cl >= 1.5\n```\n"
+	ch, err := chapter.Parse("b.md", []byte(src))
+	require.NoError(t, err)
+	exps, errs := chapter.ParseExpects(ch)
+	require.Empty(t, errs)
+	require.Len(t, exps, 5)
+	assert.Equal(t, map[string]bool{"seq": true}, baselines(exps))
 }
