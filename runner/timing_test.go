@@ -87,6 +87,23 @@ func TestTimingChapter(t *testing.T) {
 	t.Logf("broken: %s %s %s", x.Summary(), x.Status, x.Reason)
 }
 
+// TestTimingCompiled: the fixtures compiled (engine="go" cells) are timed
+// under the toolchain, main's interval, and a sequential pool never
+// passes there either.
+func TestTimingCompiled(t *testing.T) {
+	rep, _ := runTimed(t, "testdata/timing/good-go.md", Options{Count: 2})
+	require.NotNil(t, rep.Machine)
+	assert.Equal(t, "go", rep.Machine.Engine)
+	for _, x := range rep.Expectations {
+		assert.NotEmpty(t, x.Samples)
+		t.Logf("good-go: %s %s %s", x.Summary(), x.Status, x.Reason)
+	}
+	rep, _ = runTimed(t, "testdata/timing/broken-go.md", Options{Count: 2})
+	x := lower(t, rep)
+	assert.NotEqual(t, timing.ExpectPass, x.Status, "a sequential pool must never pass: %s", x.Summary())
+	t.Logf("broken-go: %s %s %s", x.Summary(), x.Status, x.Reason)
+}
+
 // TestTimingUpdate: with -update, the timed runs are checked against the
 // output -update is about to write, not against the stale golden.
 func TestTimingUpdate(t *testing.T) {
@@ -160,6 +177,13 @@ var trialRows = []trialRow{
 	{name: "good-busy25", chapters: []string{"testdata/timing/good.md"}, load: 0.25},
 	{name: "good-busy100", chapters: []string{"testdata/timing/good.md"}, load: 1},
 	{name: "cpu-busy25", chapters: []string{"../chapters/cpu.md", "cpu-seq"}, load: 0.25},
+	// The same fixtures compiled (cells engine="go"), with tasks large
+	// enough for main's interval to outlast a round's noise.
+	{name: "go-seq-idle", chapters: []string{"testdata/timing/broken-go.md"}, idle: true},
+	{name: "go-seq-busy25", chapters: []string{"testdata/timing/broken-go.md"}, load: 0.25},
+	{name: "go-good-idle", chapters: []string{"testdata/timing/good-go.md"}, idle: true},
+	{name: "go-good-busy25", chapters: []string{"testdata/timing/good-go.md"}, load: 0.25},
+	{name: "go-good-busy100", chapters: []string{"testdata/timing/good-go.md"}, load: 1},
 }
 
 // TestTimingTrials proves that the checks catch regressions and do not
