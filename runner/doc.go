@@ -569,28 +569,33 @@ time without the load, W0, lies in [W - D, W]:
     cell's, plus a tick) bounds the delay too, and D is the lesser.
   - Unknown (no /proc): D = 0, the run as measured.
 
-The run's time without the load is also at least the CPU time of its main
-goroutine, F: main's instructions run one after another, and no number of
-idle cores would have ended the run before they had. In a timed run the
+The run's time without the load is also at least the CPU time of its
+busiest thread, the one that ran longest during the work, F: a thread's
+instructions run one after another, and no number of idle cores would
+have ended the run before they had. Every thread's CPU time and wait
+come from /proc/self/task/TID/schedstat, read before and after the work
+(what reading them took outside the work is taken off). The load can
+have added to that thread's CPU time only what it did in place of, or
+while waiting for, threads the load held up (goroutines it took over
+from them, GC assists, spinning), no longer than they were held up
+(their wait), and time the hypervisor stole while it or another thread
+counted as running. A stolen instant stalls the one thread that was on
+that CPU, so the machine's steal bounds all stolen time at once, and the
+whole is at most what other processes used, plus a tick: F is the
+busiest thread's CPU time less that. A sequential cell does its work on
+one goroutine and a pool on its workers, so F is close to the unloaded
+time of either however long the other threads waited, as long as the
+work stays on a thread. A goroutine that is preempted (every 10ms) may
+move to another thread, which splits its work between them; so the
 interpreter locks the main goroutine of a speedup's baseline (the cell
-after over) to its thread, whose CPU time and wait
-/proc/thread-self/schedstat gives. Only a baseline's, because a pass
-needs only its floor, and a locked main costs a cell whose main blocks
-and wakes: each wake needs the locked thread back, and a CPU for it, which
-a pool's workers hold (a pool of two fed one job at a time over an
+after over), whose F a pass needs, to its thread in the timed runs. Only
+a baseline's: a locked main costs a cell whose main blocks and wakes,
+as each wake needs the locked thread back, and a CPU for it, which a
+pool's workers hold (a pool of two fed one job at a time over an
 unbuffered channel, twenty jobs, kept 1.80 cores busy with main locked,
-1.94 without). The load can have added to main's CPU
-time only what main did in place of, or while waiting for, threads the
-load held up (GC assists, spinning), no longer than they were held up
-(their wait), and time the hypervisor stole while main's or another
-thread counted as running. A stolen instant stalls the one thread that
-was on that CPU, so the machine's steal bounds all stolen time at once,
-and the whole is at most what other processes used, plus a tick: F is
-main's CPU time less that. A sequential baseline does its
-work on main, so F is nearly its unloaded time however much its other
-threads waited; a pool's main waits, and F says little. Under the go
-engine main is not locked (a compiled program's switches cost a hundred
-times what its channel operations do) and F is unknown (0).
+1.94 without). Under the go engine nothing is locked (a compiled
+program's switches of threads cost a hundred times what its channel
+operations do): F is that of whichever thread ran longest.
 
 A run's time without the load W0 thus lies in [max(W - D, F), W]. A ratio
 B/A of two runs then lies in [max(B - D_B, F_B)/A, B/max(A - D_A, F_A)], a

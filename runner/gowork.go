@@ -44,23 +44,30 @@ import (
 	bookrt_trace "runtime/trace"
 )
 
-// bookrt_waits holds each thread's run-queue wait at the start of the work.
-var bookrt_waits map[string]int64
+// bookrt_threads holds each thread's CPU time and run-queue wait at the
+// start of the work, and bookrt_outside how long reading them took before
+// the work's clock started, in nanoseconds.
+var (
+	bookrt_threads map[string][2]int64
+	bookrt_outside int64
+)
 
-func bookrt_threadWaits() map[string]int64 {
+func bookrt_threadTimes() map[string][2]int64 {
 	dirs, err := bookrt_os.ReadDir("/proc/self/task")
 	if err != nil {
 		return nil
 	}
-	m := map[string]int64{}
+	m := map[string][2]int64{}
 	for _, d := range dirs {
 		data, err := bookrt_os.ReadFile(bookrt_filepath.Join("/proc/self/task", d.Name(), "schedstat"))
 		f := bookrt_strings.Fields(string(data))
 		if err != nil || len(f) < 2 {
 			continue
 		}
-		if n, err := bookrt_strconv.ParseInt(f[1], 10, 64); err == nil {
-			m[d.Name()] = n
+		run, err1 := bookrt_strconv.ParseInt(f[0], 10, 64)
+		wait, err2 := bookrt_strconv.ParseInt(f[1], 10, 64)
+		if err1 == nil && err2 == nil {
+			m[d.Name()] = [2]int64{run, wait}
 		}
 	}
 	if len(m) == 0 {
@@ -84,12 +91,15 @@ func bookrt_steal() int64 {
 	return n
 }
 
-func bookrt_record(edge string, wait int64) {
+// bookrt_record records an edge of the work and returns its time.
+func bookrt_record(edge string, wait, busyRun, busyWait int64) int64 {
 	var ru bookrt_syscall.Rusage
 	_ = bookrt_syscall.Getrusage(bookrt_syscall.RUSAGE_SELF, &ru)
-	line := edge + " " + bookrt_strconv.FormatInt(bookrt_time.Now().UnixNano(), 10) + " " +
+	now := bookrt_time.Now().UnixNano()
+	line := edge + " " + bookrt_strconv.FormatInt(now, 10) + " " +
 		bookrt_strconv.FormatInt(ru.Utime.Nano()+ru.Stime.Nano(), 10) + " " +
-		bookrt_strconv.FormatInt(wait, 10) + " " + bookrt_strconv.FormatInt(bookrt_steal(), 10) + "\n"
+		bookrt_strconv.FormatInt(wait, 10) + " " + bookrt_strconv.FormatInt(bookrt_steal(), 10) + " " +
+		bookrt_strconv.FormatInt(busyRun, 10) + " " + bookrt_strconv.FormatInt(busyWait, 10) + "\n"
 	flags := bookrt_os.O_WRONLY | bookrt_os.O_CREATE | bookrt_os.O_APPEND
 	if edge == "begin" {
 		flags = bookrt_os.O_WRONLY | bookrt_os.O_CREATE | bookrt_os.O_TRUNC
@@ -98,6 +108,7 @@ func bookrt_record(edge string, wait int64) {
 		_, _ = f.WriteString(line)
 		_ = f.Close()
 	}
+	return now
 }
 
 // bookrt_traceFile receives the execution trace, when $BOOK_TRACE names it.
@@ -113,22 +124,29 @@ func bookrt_begin() {
 			}
 		}
 	}
-	bookrt_waits = bookrt_threadWaits()
-	bookrt_record("begin", 0)
+	read0 := bookrt_time.Now().UnixNano()
+	bookrt_threads = bookrt_threadTimes()
+	bookrt_outside = bookrt_record("begin", 0, 0, 0) - read0
 }
 
 func bookrt_end() {
 	defer bookrt_stopTrace()
-	wait := int64(-1)
-	if after := bookrt_threadWaits(); bookrt_waits != nil && after != nil {
-		wait = 0
-		for tid, w := range after {
-			if d := w - bookrt_waits[tid]; d > 0 {
-				wait += d
+	// The threads' summed wait, and the CPU time and wait of the busiest
+	// thread, the one that ran longest.
+	wait, busyRun, busyWait := int64(-1), int64(-1), int64(-1)
+	if after := bookrt_threadTimes(); bookrt_threads != nil && after != nil {
+		wait, busyRun, busyWait = 0, 0, 0
+		for tid, t := range after {
+			run, w := max(0, t[0]-bookrt_threads[tid][0]), max(0, t[1]-bookrt_threads[tid][1])
+			wait += w
+			if run > busyRun {
+				busyRun, busyWait = run, w
 			}
 		}
+		// The thread may have spent reading them before the clock started.
+		busyRun = max(0, busyRun-bookrt_outside)
 	}
-	bookrt_record("end", wait)
+	_ = bookrt_record("end", wait, busyRun, busyWait)
 }
 
 func bookrt_stopTrace() {
@@ -199,6 +217,9 @@ type workEdge struct {
 	cpu   time.Duration
 	wait  time.Duration // at the end: the threads' run-queue wait since the start; -1 unknown
 	steal int64         // the machine's steal time, in ticks; -1 unknown
+	// at the end: the CPU time and wait since the start of the thread
+	// that ran longest; -1 unknown
+	busyCPU, busyWait time.Duration
 }
 
 // readWork reads the edges of the work a program recorded (readWork's
@@ -210,11 +231,12 @@ func readWork(path string) (begin, end workEdge, beginOK, endOK bool) {
 	}
 	for _, line := range strings.Split(string(data), "\n") {
 		var edge string
-		var wall, cpu, wait, steal int64
-		if _, err := fmt.Sscan(line, &edge, &wall, &cpu, &wait, &steal); err != nil {
+		var wall, cpu, wait, steal, busyCPU, busyWait int64
+		if _, err := fmt.Sscan(line, &edge, &wall, &cpu, &wait, &steal, &busyCPU, &busyWait); err != nil {
 			continue
 		}
-		e := workEdge{wall: time.Unix(0, wall), cpu: time.Duration(cpu), wait: time.Duration(wait), steal: steal}
+		e := workEdge{wall: time.Unix(0, wall), cpu: time.Duration(cpu), wait: time.Duration(wait), steal: steal,
+			busyCPU: time.Duration(busyCPU), busyWait: time.Duration(busyWait)}
 		switch edge {
 		case "begin":
 			begin, beginOK = e, true
@@ -233,11 +255,12 @@ func readWork(path string) (begin, end workEdge, beginOK, endOK bool) {
 func workTimes(path string, processEnd time.Time, res *chapter.Result) {
 	begin, end, bok, eok := readWork(path)
 	res.Wait, res.Steal = -1, -1
-	res.MainCPU, res.MainWait = -1, -1 // main is not locked to a thread: see package timing, workFloor
+	res.BusyCPU, res.BusyWait = -1, -1
 	switch {
 	case bok && eok:
 		res.Time, res.CPU = end.wall.Sub(begin.wall), max(end.cpu-begin.cpu, 0)
 		res.Wait = end.wait
+		res.BusyCPU, res.BusyWait = end.busyCPU, end.busyWait
 		if begin.steal >= 0 && end.steal >= 0 {
 			res.Steal = time.Duration(end.steal-begin.steal) * (time.Second / 100)
 		}

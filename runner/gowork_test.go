@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -58,4 +59,26 @@ func TestGoWorkInterval(t *testing.T) {
 	assert.GreaterOrEqual(t, rep.Results[0].Wait, time.Duration(0), "main returned: its threads' wait is known")
 	assert.GreaterOrEqual(t, rep.Results[0].Steal, time.Duration(0))
 	assert.Equal(t, time.Duration(-1), rep.Results[1].Wait, "os.Exit: no end recorded")
+	assert.Equal(t, time.Duration(-1), rep.Results[1].BusyCPU)
+}
+
+// TestGoWorkBusiestThread: a compiled program reports the CPU time of the
+// thread that ran longest during main: a share of a sequential program's
+// (its goroutine may move between threads when preempted), at most the
+// process's.
+func TestGoWorkBusiestThread(t *testing.T) {
+	if _, err := os.Stat("/proc/self/task"); err != nil {
+		t.Skip("no procfs")
+	}
+	md := "```{.go name=\"spin\"}\npackage main\n\nimport (\n\t\"fmt\"\n\t\"time\"\n)\n\n" +
+		"func main() {\n\tn := 0\n\tfor t0 := time.Now(); time.Since(t0) < 100*time.Millisecond; n++ {\n\t}\n\tfmt.Println(n > 0)\n}\n```\n\n" +
+		"```output\ntrue\n```\n"
+	rep := runGo(t, writeChapter(t, "busy.md", md), Options{})
+	require.Len(t, rep.Results, 1)
+	r := rep.Results[0]
+	require.Equal(t, chapter.Pass, r.Status, "%s %v", r.Error, r.Problems)
+	assert.Greater(t, r.BusyCPU, r.CPU/4, "main's thread spun")
+	assert.LessOrEqual(t, r.BusyCPU, r.CPU+10*time.Millisecond, "getrusage may miss up to a tick of a running thread")
+	assert.GreaterOrEqual(t, r.BusyWait, time.Duration(0))
+	assert.LessOrEqual(t, r.BusyWait, r.Wait)
 }

@@ -237,7 +237,7 @@ func (e *interpEngine) exec(ctx context.Context, w *workerProc, c *chapter.Cell,
 		res.FailKind, res.Error, res.Refused = resp.FailKind, resp.Error, resp.Refused
 		res.Time, res.CPU, res.ProcessCPU, res.Spans = resp.Time, resp.CPU, resp.ProcessCPU, resp.Spans
 		res.Wait, res.Steal = resp.Wait, resp.Steal
-		res.MainCPU, res.MainWait = resp.MainCPU, resp.MainWait
+		res.BusyCPU, res.BusyWait = resp.BusyCPU, resp.BusyWait
 		switch resp.FailKind {
 		case "", chapter.FailCompile, chapter.FailTimeout, chapter.FailMemory, chapter.FailExit, chapter.FailFatal:
 		default:

@@ -241,6 +241,7 @@ func runTrialRow(t *testing.T, row trialRow, n int, opts Options) {
 		verdictTook := map[string][]float64{}
 		var texts []string // in the chapter's order
 		var took []time.Duration
+		engine := opts.Engine
 		for i := 0; i < n; i++ {
 			if row.idle {
 				waitQuiet(t, time.Minute)
@@ -251,6 +252,9 @@ func runTrialRow(t *testing.T, row trialRow, n int, opts Options) {
 			t0 := time.Now()
 			rep, _ := runTimed(t, path, opts)
 			took = append(took, time.Since(t0))
+			if rep.Machine != nil {
+				engine = rep.Machine.Engine // engine="go" cells are timed compiled whatever opts say
+			}
 			for _, x := range rep.Expectations {
 				if seen[x.Text] == nil {
 					seen[x.Text] = map[timing.ExpectStatus]int{}
@@ -267,10 +271,6 @@ func runTrialRow(t *testing.T, row trialRow, n int, opts Options) {
 					t.Errorf("a correct chapter failed: %s: %s", x.Summary(), x.Reason)
 				}
 			}
-		}
-		engine := opts.Engine
-		if engine == "" {
-			engine = "yaegi"
 		}
 		for _, text := range texts {
 			counts, secs := seen[text], verdictTook[text]

@@ -37,11 +37,11 @@ type Result struct {
 	// timing checks bound the load's effect with them.
 	Wait  time.Duration `json:"-"`
 	Steal time.Duration `json:"-"`
-	// MainCPU and MainWait are the CPU time and the run-queue wait of the
-	// thread the cell's main goroutine was locked to during the
-	// execution; each is negative when unknown.
-	MainCPU   time.Duration `json:"-"`
-	MainWait  time.Duration `json:"-"`
+	// BusyCPU and BusyWait are the CPU time and the run-queue wait of the
+	// thread that ran longest during the execution (the work: main, under
+	// the go engine); each is negative when unknown.
+	BusyCPU   time.Duration `json:"-"`
+	BusyWait  time.Duration `json:"-"`
 	Spans     []Region      `json:"spans,omitempty"`
 	Truncated bool          `json:"truncated,omitempty"` // output exceeded the cap
 	Other     *Result       `json:"other,omitempty"`     // with -engine=both, the go engine's result it was compared with

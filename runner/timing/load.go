@@ -47,22 +47,22 @@ func loadDelay(wall, wait, steal time.Duration, s loadSample) time.Duration {
 }
 
 // workFloor bounds from below how long a run of wall time wall would have
-// taken without the load, from the CPU time of the thread its main
-// goroutine was locked to (mainCPU; the run-queue wait of that thread,
-// mainWait, and of all the process's threads, wait; each negative when
-// unknown), the steal time and the probe's sample: main's instructions
-// run one after another, so no number of idle cores could have ended the
-// run before they had run. The load can have added to main's CPU time
-// only what main did in place of, or while waiting for, threads the load
-// held up (GC assists, spinning), at most as long as they were held up:
-// the other threads' wait; and time stolen while main's thread was
-// counted running. A stolen instant stalls the one thread that was on
-// that CPU, main or another, so the machine's steal bounds both kinds of
-// stolen time together; and all of it is at most what other processes
-// (the hypervisor included) used. That is taken off. 0 when it cannot be
-// known.
-func workFloor(wall, mainCPU, mainWait, wait, steal time.Duration, s loadSample) time.Duration {
-	if mainCPU <= 0 || mainWait < 0 || wait < mainWait {
+// taken without the load, from the CPU time of its busiest thread, the one
+// that ran longest during the work (busyCPU; the run-queue wait of that
+// thread, busyWait, and of all the process's threads, wait; each negative
+// when unknown), the steal time and the probe's sample: a thread's
+// instructions run one after another, so no number of idle cores could
+// have ended the run before they had run. The load can have added to that
+// thread's CPU time only what it did in place of, or while waiting for,
+// threads the load held up (goroutines it took over from them, GC assists,
+// spinning), at most as long as they were held up: the other threads'
+// wait; and time stolen while the thread was counted running. A stolen
+// instant stalls the one thread that was on that CPU, the busiest or
+// another, so the machine's steal bounds both kinds of stolen time
+// together; and all of it is at most what other processes (the hypervisor
+// included) used. That is taken off. 0 when it cannot be known.
+func workFloor(wall, busyCPU, busyWait, wait, steal time.Duration, s loadSample) time.Duration {
+	if busyCPU <= 0 || busyWait < 0 || wait < busyWait {
 		return 0
 	}
 	if steal < 0 {
@@ -71,11 +71,11 @@ func workFloor(wall, mainCPU, mainWait, wait, steal time.Duration, s loadSample)
 		}
 		steal = s.steal
 	}
-	heldUp := wait - mainWait + steal
+	heldUp := wait - busyWait + steal
 	if s.ok {
 		heldUp = min(heldUp, max(0, s.rest)+time.Second/clockTicks)
 	}
-	return min(wall, max(0, mainCPU-heldUp))
+	return min(wall, max(0, busyCPU-heldUp))
 }
 
 // A Sample is one round's measurement of an expectation: Ratio as

@@ -297,7 +297,7 @@ func (p *protocol) timeRun(k int, c *chapter.Cell) (timedRun, error) {
 	}
 	s := sampleHook(probe, max(res.CPU, res.ProcessCPU))
 	tr := timedRun{wall: res.Time, cpu: res.CPU, stdout: res.Stdout, delay: loadDelay(res.Time, res.Wait, res.Steal, s),
-		floor: workFloor(res.Time, res.MainCPU, res.MainWait, res.Wait, res.Steal, s)}
+		floor: workFloor(res.Time, res.BusyCPU, res.BusyWait, res.Wait, res.Steal, s)}
 	tr.others, tr.steal = s.cores()
 	chapter.Verify(p.ch.Path, goldenFor(c, p.verified[c.Name], p.opts.Update), res)
 	if res.Status != chapter.Pass {

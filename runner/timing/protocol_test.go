@@ -308,7 +308,7 @@ func TestWorkFloor(t *testing.T) {
 // simRun is a timed run drawn at random by the load model's assumptions
 // (package runner's documentation, "Load"): the truth w0 (the run without
 // the load), and what the kernel reports of the run with it.
-func simRun(rng *rand.Rand, w0 time.Duration, mainShare float64) (tr timedRun, truth time.Duration) {
+func simRun(rng *rand.Rand, w0 time.Duration, busyShare float64) (tr timedRun, truth time.Duration) {
 	frac := func(d time.Duration) time.Duration { return time.Duration(rng.Float64() * float64(d)) }
 	tick := time.Second / clockTicks
 	delay := frac(w0 * 3 / 10) // the load's delay
@@ -316,23 +316,24 @@ func simRun(rng *rand.Rand, w0 time.Duration, mainShare float64) (tr timedRun, t
 	// Threads wait at least as long as the load delayed the run (less
 	// what was stolen), plus what they wait behind each other.
 	otherWait := frac(w0 / 10)
-	mainWait := max(frac(w0/10), delay-steal-otherWait)
+	busyWait := max(frac(w0/10), delay-steal-otherWait)
 	// Other processes used at least the delay (less a tick: /proc/stat
 	// counts ticks), and often more, on other cores.
 	rest := max(0, delay-frac(tick)+frac(w0))
-	// main's CPU time without load, and what the load added to it: work
-	// in place of threads it held up, at most as long as they were held
-	// up, and stolen time counted as running. A stolen instant stalls one
-	// thread, main (counted running) or another (held up): the steal is
-	// split between them. All of it is at most what the load used.
-	main0 := time.Duration(mainShare * float64(w0))
-	stealMain := frac(steal)
-	extra := min(frac(otherWait+steal-stealMain)+stealMain, rest+tick)
+	// The busiest thread's CPU time without load, and what the load
+	// added to it: work in place of threads it held up, at most as long
+	// as they were held up, and stolen time counted as running. A stolen
+	// instant stalls one thread, the busiest (counted running) or another
+	// (held up): the steal is split between them. All of it is at most
+	// what the load used.
+	busy0 := time.Duration(busyShare * float64(w0))
+	stealBusy := frac(steal)
+	extra := min(frac(otherWait+steal-stealBusy)+stealBusy, rest+tick)
 	wall := w0 + delay
-	res := &chapter.Result{Time: wall, MainCPU: min(main0+extra, wall), MainWait: mainWait, Wait: mainWait + otherWait, Steal: steal}
+	res := &chapter.Result{Time: wall, BusyCPU: min(busy0+extra, wall), BusyWait: busyWait, Wait: busyWait + otherWait, Steal: steal}
 	s := loadSample{wall: wall, rest: rest, steal: steal, ok: true}
-	tr = timedRun{wall: wall, cpu: res.MainCPU, delay: loadDelay(wall, res.Wait, res.Steal, s),
-		floor: workFloor(wall, res.MainCPU, res.MainWait, res.Wait, res.Steal, s)}
+	tr = timedRun{wall: wall, cpu: res.BusyCPU, delay: loadDelay(wall, res.Wait, res.Steal, s),
+		floor: workFloor(wall, res.BusyCPU, res.BusyWait, res.Wait, res.Steal, s)}
 	return tr, w0
 }
 
@@ -355,9 +356,10 @@ func TestLoadModelConservative(t *testing.T) {
 			for i := 0; i < n; i++ {
 				b0 := ms(300 + rng.Float64()*200)
 				a0 := time.Duration(float64(b0) / (center * math.Exp(rng.NormFloat64()*0.05)))
-				// b is sequential (main does its work), a a pool
-				// (main mostly waits), or either way round.
-				bShare, aShare := 0.97, 0.01
+				// b is sequential (one thread does its work), a a
+				// pool whose busiest thread did little or most of it,
+				// or either way round.
+				bShare, aShare := 0.97, 0.01+0.9*rng.Float64()
 				if rng.IntN(2) == 0 {
 					bShare, aShare = aShare, bShare
 				}

@@ -28,9 +28,10 @@ type Request struct {
 	Timeout time.Duration `json:"timeout"`
 	Rewrite bool          `json:"rewrite"`
 	// LockMain locks a program's main goroutine to its thread, which
-	// then measures main's CPU time (Response.MainCPU): for timed runs
-	// only, since every time main blocks and wakes costs a switch of
-	// threads (package runner's documentation, "Load").
+	// then stays the busiest thread of a sequential program
+	// (Response.BusyCPU): for the timed runs of a speedup's baseline only,
+	// since every time main blocks and wakes costs a switch of threads
+	// (package runner's documentation, "Load").
 	LockMain bool `json:"lock_main,omitempty"`
 }
 
@@ -47,11 +48,11 @@ type Response struct {
 	// steal time meanwhile; each -1 when unknown.
 	Wait  time.Duration `json:"wait"`
 	Steal time.Duration `json:"steal"`
-	// MainCPU and MainWait are the CPU time and the run-queue wait of
-	// the thread the goroutine that executed the cell was locked to
-	// (its main, for a program); each -1 when unknown.
-	MainCPU  time.Duration `json:"main_cpu"`
-	MainWait time.Duration `json:"main_wait"`
+	// BusyCPU and BusyWait are the CPU time and the run-queue wait of
+	// the thread that ran longest during the execution (a sequential
+	// program's main keeps one thread busy); each -1 when unknown.
+	BusyCPU  time.Duration `json:"busy_cpu"`
+	BusyWait time.Duration `json:"busy_wait"`
 	Leftover int           `json:"leftover"` // goroutines still running after the cell
 	// LeftoverFDs lists the descriptors a program left open ("N -> target"
 	// as in /proc/self/fd), which the worker holds until it is replaced.

@@ -12,17 +12,20 @@ import (
 // the timing checks use to bound how much other processes could have
 // delayed a cell (package runner's documentation, "Timing expectations").
 
-// runQueueWait returns, by thread id, how long each of this process's
-// threads has waited on a run queue (runnable, not running) since it
-// started: the second field of /proc/self/task/TID/schedstat, in
-// nanoseconds. ok is false where the kernel does not say (no procfs,
+// A threadTime is what the kernel says of one thread since it started: its
+// CPU time and how long it waited on a run queue (runnable, not running),
+// the first two fields of /proc/self/task/TID/schedstat, in nanoseconds.
+type threadTime struct{ run, wait time.Duration }
+
+// threadTimes returns the times of each of this process's threads, by
+// thread id. ok is false where the kernel does not say (no procfs,
 // schedstats disabled).
-func runQueueWait() (waits map[string]time.Duration, ok bool) {
+func threadTimes() (threads map[string]threadTime, ok bool) {
 	dirs, err := os.ReadDir("/proc/self/task")
 	if err != nil {
 		return nil, false
 	}
-	waits = make(map[string]time.Duration, len(dirs))
+	threads = make(map[string]threadTime, len(dirs))
 	for _, d := range dirs {
 		data, err := os.ReadFile(filepath.Join("/proc/self/task", d.Name(), "schedstat"))
 		if err != nil {
@@ -32,29 +35,35 @@ func runQueueWait() (waits map[string]time.Duration, ok bool) {
 		if len(f) < 2 {
 			return nil, false
 		}
-		ns, err := strconv.ParseInt(f[1], 10, 64)
-		if err != nil {
+		run, err1 := strconv.ParseInt(f[0], 10, 64)
+		wait, err2 := strconv.ParseInt(f[1], 10, 64)
+		if err1 != nil || err2 != nil {
 			return nil, false
 		}
-		waits[d.Name()] = time.Duration(ns)
+		threads[d.Name()] = threadTime{run: time.Duration(run), wait: time.Duration(wait)}
 	}
-	return waits, len(waits) > 0
+	return threads, len(threads) > 0
 }
 
-// waitSince returns the run-queue wait of this process's threads since
-// before was read (runQueueWait): the sum over its threads, a thread
-// started since counted from zero. -1 means unknown. A thread that ended
-// meanwhile is not counted; the Go runtime keeps its threads.
-func waitSince(before map[string]time.Duration, ok bool) time.Duration {
-	after, ok2 := runQueueWait()
-	if !ok || !ok2 {
-		return -1
+// since returns what this process's threads did since before was read
+// (threadTimes), a thread started since counted from zero: the sum of
+// their run-queue waits, and the CPU time and wait of the busiest thread,
+// the one that ran longest. A thread that ended meanwhile is not counted;
+// the Go runtime keeps its threads. ok is false when either reading is
+// unknown.
+func since(before map[string]threadTime, known bool) (wait time.Duration, busiest threadTime, ok bool) {
+	after, ok2 := threadTimes()
+	if !known || !ok2 {
+		return 0, threadTime{}, false
 	}
-	var sum time.Duration
-	for tid, w := range after {
-		sum += max(0, w-before[tid])
+	for tid, t := range after {
+		d := threadTime{run: max(0, t.run-before[tid].run), wait: max(0, t.wait-before[tid].wait)}
+		wait += d.wait
+		if d.run > busiest.run {
+			busiest = d
+		}
 	}
-	return sum
+	return wait, busiest, true
 }
 
 // stealTicks returns the machine's steal time (the hypervisor's), in
@@ -77,64 +86,34 @@ func stealTicks() int64 {
 }
 
 // A loadReading is taken before a piece executes; add adds what happened
-// since to a response: its threads' run-queue wait and the steal time.
+// since to a response: its threads' run-queue wait, the CPU time and wait
+// of its busiest thread, and the steal time. The readings take time
+// outside the piece's execution (outside: from the start of the first to
+// the end of the second, less the execution), which the busiest thread may
+// have spent: it is taken off, so that its CPU time is never more than it
+// spent on the piece.
 type loadReading struct {
-	waits map[string]time.Duration
-	known bool
-	steal int64
+	threads map[string]threadTime
+	known   bool
+	steal   int64
 }
 
 func readLoad() loadReading {
-	waits, known := runQueueWait()
-	return loadReading{waits: waits, known: known, steal: stealTicks()}
+	threads, known := threadTimes()
+	return loadReading{threads: threads, known: known, steal: stealTicks()}
 }
 
-func (l loadReading) add(resp *Response) {
-	if wait := waitSince(l.waits, l.known); wait >= 0 && resp.Wait >= 0 {
+func (l loadReading) add(resp *Response, outside time.Duration) {
+	if wait, busiest, ok := since(l.threads, l.known); ok && resp.Wait >= 0 && resp.BusyCPU >= 0 {
 		resp.Wait += wait
+		resp.BusyCPU += max(0, busiest.run-outside)
+		resp.BusyWait += busiest.wait
 	} else {
-		resp.Wait = -1
+		resp.Wait, resp.BusyCPU, resp.BusyWait = -1, -1, -1
 	}
 	if s := stealTicks(); s >= 0 && l.steal >= 0 && resp.Steal >= 0 {
 		resp.Steal += time.Duration(s-l.steal) * (time.Second / 100)
 	} else {
 		resp.Steal = -1
 	}
-}
-
-// A threadUse is what the kernel says of the calling thread: its CPU
-// time and its run-queue wait, from /proc/thread-self/schedstat (the
-// first two fields, in nanoseconds); ok is false where it does not say.
-type threadUse struct {
-	cpu, wait time.Duration
-	ok        bool
-}
-
-func readThread() threadUse {
-	data, err := os.ReadFile("/proc/thread-self/schedstat")
-	if err != nil {
-		return threadUse{}
-	}
-	f := strings.Fields(string(data))
-	if len(f) < 2 {
-		return threadUse{}
-	}
-	run, err1 := strconv.ParseInt(f[0], 10, 64)
-	wait, err2 := strconv.ParseInt(f[1], 10, 64)
-	if err1 != nil || err2 != nil {
-		return threadUse{}
-	}
-	return threadUse{cpu: time.Duration(run), wait: time.Duration(wait), ok: true}
-}
-
-// addMain adds to a response what the thread locked to the piece's main
-// goroutine used between before and after (readThread on that thread),
-// or makes it unknown (-1).
-func addMain(resp *Response, before, after threadUse) {
-	if !before.ok || !after.ok || resp.MainCPU < 0 || resp.MainWait < 0 {
-		resp.MainCPU, resp.MainWait = -1, -1
-		return
-	}
-	resp.MainCPU += max(0, after.cpu-before.cpu)
-	resp.MainWait += max(0, after.wait-before.wait)
 }

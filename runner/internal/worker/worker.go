@@ -389,10 +389,10 @@ func (w *state) runPiece(i *interp.Interpreter, req *Request, p piece, resp *Res
 			w.imports[s.String()] = true
 		}
 	}
+	r0 := time.Now()
 	load := readLoad()
-	kind, msg, d, cpu, before, after := execute(i, prog, req.LockMain && req.Program)
-	load.add(resp)
-	addMain(resp, before, after)
+	kind, msg, d, cpu := execute(i, prog, req.LockMain && req.Program)
+	load.add(resp, time.Since(r0)-d)
 	resp.Time += d
 	resp.CPU += cpu
 	resp.FailKind, resp.Error = kind, msg
@@ -495,19 +495,19 @@ func compile(i *interp.Interpreter, src string) (prog *interp.Program, err error
 // of ExecuteWithContext is never done (see timeout for why a cell is never
 // cancelled); it is there because with one the interpreter runs channel
 // operations the way it always ran the book's cells, its cancellable way.
-// With lock (a timed run) the piece runs on a goroutine of its own, as
-// ExecuteWithContext would run it (with the cancellable channel operations
-// primeInterp set up), locked to its thread, so that the thread's CPU time
-// and wait (before, after) are those of the piece's main goroutine: the
-// timing checks bound a run's time without load from below by them
-// (package runner's documentation, "Load").
-func execute(i *interp.Interpreter, prog *interp.Program, lock bool) (kind chapter.FailKind, msg string, wall, cpu time.Duration, before, after threadUse) {
+// With lock (a speedup's baseline) the piece runs on a goroutine of its
+// own, as ExecuteWithContext would run it (with the cancellable channel
+// operations primeInterp set up), locked to its thread, so that the piece's
+// main goroutine keeps one thread, the busiest, whose CPU time bounds the
+// run's time without load from below (package runner's documentation,
+// "Load"): unlocked, it moves between threads.
+func execute(i *interp.Interpreter, prog *interp.Program, lock bool) (kind chapter.FailKind, msg string, wall, cpu time.Duration) {
 	if !lock {
 		c0 := cpuTime()
 		t0 := time.Now()
 		_, err := i.ExecuteWithContext(context.Background(), prog)
 		kind, msg = failure(err)
-		return kind, msg, time.Since(t0), cpuTime() - c0, threadUse{}, threadUse{}
+		return kind, msg, time.Since(t0), cpuTime() - c0
 	}
 	c0 := cpuTime()
 	t0 := time.Now()
@@ -517,11 +517,7 @@ func execute(i *interp.Interpreter, prog *interp.Program, lock bool) (kind chapt
 		// A cell that calls runtime.Goexit ends this goroutine locked:
 		// its thread ends with it, and the deferred call still runs.
 		runtime.LockOSThread()
-		before = readThread()
-		defer func() {
-			after = readThread()
-			close(done)
-		}()
+		defer close(done)
 		_, err = i.Execute(prog)
 		runtime.UnlockOSThread()
 	}()
@@ -529,7 +525,7 @@ func execute(i *interp.Interpreter, prog *interp.Program, lock bool) (kind chapt
 	wall = time.Since(t0)
 	cpu = cpuTime() - c0
 	kind, msg = failure(err)
-	return kind, msg, wall, cpu, before, after
+	return kind, msg, wall, cpu
 }
 
 // failure classifies how an execution ended: "" when it returned.
