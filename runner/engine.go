@@ -186,18 +186,18 @@ func toolchainProblem() error {
 	return nil
 }
 
-// timedKey marks the context of a timed run (timing checks).
-type timedKey struct{}
+// lockMainKey marks the context of a run whose main goroutine is locked.
+type lockMainKey struct{}
 
-// timedRun returns ctx marked as that of a timed run. With lockMain the
-// interpreter locks a program's main goroutine to its thread and reports
-// its CPU time, the floor of the run's time without load (package runner's
-// documentation, "Load"): the timing checks ask it for the baselines of
-// speedups only, since a main that blocks and wakes often costs a locked
-// program a switch of threads, and a CPU to switch to, each time.
-func timedRun(ctx context.Context, lockMain bool) context.Context {
-	return context.WithValue(ctx, timedKey{}, lockMain)
+// lockMain returns ctx marked so that the interpreter locks a program's
+// main goroutine to its thread, which then stays its busiest thread, the
+// floor of the run's time without load (package runner's documentation,
+// "Load"): the timing checks ask it for the baselines of speedups only,
+// since a main that blocks and wakes often costs a locked program a switch
+// of threads, and a CPU to switch to, each time.
+func lockMain(ctx context.Context) context.Context {
+	return context.WithValue(ctx, lockMainKey{}, true)
 }
 
-// locksMain reports whether ctx is that of a timed run that locks main.
-func locksMain(ctx context.Context) bool { v, _ := ctx.Value(timedKey{}).(bool); return v }
+// locksMain reports whether ctx was marked by lockMain.
+func locksMain(ctx context.Context) bool { v, _ := ctx.Value(lockMainKey{}).(bool); return v }

@@ -12,9 +12,9 @@ import (
 	"github.com/concurrency101/book/runner/chapter"
 )
 
-// TestTimedRunMainCPU: a run of a program under the interpreter reports
+// TestBusiestThread: a run of a program under the interpreter reports
 // the CPU time of its busiest thread, the one that ran longest: in a timed
-// run that locks main (timedRun's context, a speedup's baseline), main's
+// run that locks main (lockMain's context, a speedup's baseline), main's
 // thread, nearly all of a sequential program's CPU time; at most the
 // process's in any run. The programs' output is the same either way.
 func TestBusiestThread(t *testing.T) {
@@ -40,7 +40,7 @@ func TestBusiestThread(t *testing.T) {
 	}
 	seq, pool := ch.Cells[0], ch.Cells[1]
 	const tick = 10 * time.Millisecond
-	res := run(timedRun(context.Background(), true), seq)
+	res := run(lockMain(context.Background()), seq)
 	assert.Greater(t, res.BusyCPU, res.CPU/2, "a sequential main locked to its thread keeps it the busiest")
 	assert.LessOrEqual(t, res.BusyCPU, res.CPU+tick, "getrusage may miss up to a tick of a running thread")
 	assert.GreaterOrEqual(t, res.BusyWait, time.Duration(0), "its wait is known")
